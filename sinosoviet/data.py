@@ -1,0 +1,289 @@
+"""Load and validate the project's CSV tables against data/datapackage.json.
+
+`load(name)` returns a typed DataFrame or raises `DataError` naming file, line, column, value and
+rule. Nothing is dropped, coerced or trimmed: a value that does not fit its field is an error.
+"""
+from __future__ import annotations
+
+import calendar
+import csv
+import datetime as dt
+import functools
+import io
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+SOURCE_REF = re.compile(r"^(?P<id>src-[a-z0-9][a-z0-9-]*)(?:\[(?P<locator>[^\[\]]+)\])?$")
+TRIPLET = re.compile(r"^(?P<stem>.+)_(low|best|high)$")
+
+
+class DataError(ValueError):
+    """A table breaks a rule of the data package; the message names where and which rule."""
+
+    def __init__(self, file, rule, line=None, column=None, value=None):
+        self.file, self.rule, self.line, self.column, self.value = file, rule, line, column, value
+        where = str(file) + (f", line {line}" if line is not None else "")
+        what = (f", column {column!r}" if column else "") + (f", value {value!r}" if value is not None else "")
+        super().__init__(f"{where}{what}: {rule}")
+
+
+@functools.lru_cache(maxsize=8)
+def _package(data_dir: Path) -> dict:
+    return json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def package(data_dir: Path | str = DATA_DIR) -> dict:
+    """The data package descriptor (a fresh copy, safe to modify)."""
+    return json.loads(json.dumps(_package(Path(data_dir))))
+
+
+def resource(name: str, data_dir: Path | str = DATA_DIR) -> dict:
+    for res in _package(Path(data_dir))["resources"]:
+        if res["name"] == name:
+            return res
+    names = [r["name"] for r in _package(Path(data_dir))["resources"]]
+    raise KeyError(f"no table {name!r} in datapackage.json; tables: {', '.join(names)}")
+
+
+def table_names(data_dir: Path | str = DATA_DIR) -> list[str]:
+    return [r["name"] for r in _package(Path(data_dir))["resources"]]
+
+
+def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header and (line number, cells) of each record, after checking the file's encoding and form."""
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise DataError(path, "file is empty (expected a header row)")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise DataError(path, "file starts with a UTF-8 byte-order mark; save it without one", line=1)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise DataError(path, f"bytes are not UTF-8 ({err.reason})", line=line,
+                        value=raw[err.start:err.end + 8].decode("latin-1")) from None
+    if "\r" in text:
+        raise DataError(path, "line ends must be \\n, found \\r (CRLF or CR)", line=text[: text.index("\r")].count("\n") + 1)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+        rows = []
+        start = reader.line_num + 1
+        for cells in reader:
+            rows.append((start, cells))
+            start = reader.line_num + 1
+    except csv.Error as err:
+        raise DataError(path, f"malformed CSV ({err})", line=reader.line_num) from None
+    return header, rows
+
+
+def check_header(path: Path, header: list[str], fields: list[dict]) -> None:
+    expected = [f["name"] for f in fields]
+    if header == expected:
+        return
+    missing = [c for c in expected if c not in header]
+    extra = [c for c in header if c not in expected]
+    if missing or extra:
+        raise DataError(path, f"header does not match the schema: missing {missing}, unexpected {extra}", line=1)
+    raise DataError(path, f"columns are out of order; expected {expected}", line=1)
+
+
+def parse_value(text: str, field: dict):
+    """The typed value of one cell, or raise ValueError saying which rule it breaks."""
+    kind = field.get("type", "string")
+    if kind == "string":
+        return text
+    if kind == "integer":
+        if not re.fullmatch(r"-?\d+", text):
+            raise ValueError("not an integer")
+        return int(text)
+    if kind == "number":
+        if not re.fullmatch(r"-?\d+(\.\d+)?", text):
+            raise ValueError("not a number")
+        return float(text)
+    if kind == "date":
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError("not an ISO date YYYY-MM-DD")
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValueError("not a real calendar date") from None
+    if kind == "boolean":
+        if text not in ("true", "false"):
+            raise ValueError("not a boolean (true/false)")
+        return text == "true"
+    raise ValueError(f"unsupported field type {kind!r}")
+
+
+def check_cell(path: Path, line: int, field: dict, text: str):
+    name, cons = field["name"], field.get("constraints", {})
+    if text == "":
+        if cons.get("required"):
+            raise DataError(path, "required value is empty", line, name, text)
+        return None
+    if text != text.strip():
+        raise DataError(path, "leading or trailing whitespace", line, name, text)
+    try:
+        value = parse_value(text, field)
+    except ValueError as err:
+        raise DataError(path, f"{err} (type {field.get('type', 'string')})", line, name, text) from None
+    if "enum" in cons and text not in cons["enum"]:
+        raise DataError(path, f"not one of {cons['enum']}", line, name, text)
+    if "pattern" in cons and not re.fullmatch(cons["pattern"], text):
+        raise DataError(path, f"does not match pattern {cons['pattern']}", line, name, text)
+    if "minimum" in cons and value < _bound(cons["minimum"], field):
+        raise DataError(path, f"below minimum {cons['minimum']}", line, name, text)
+    if "maximum" in cons and value > _bound(cons["maximum"], field):
+        raise DataError(path, f"above maximum {cons['maximum']}", line, name, text)
+    return value
+
+
+def _bound(bound, field):
+    return dt.date.fromisoformat(bound) if field.get("type") == "date" else bound
+
+
+def check_rows(path: Path, fields: list[dict], rows) -> list[dict]:
+    records = []
+    for line, cells in rows:
+        if len(cells) != len(fields):
+            raise DataError(path, f"row has {len(cells)} cells, the header has {len(fields)}", line)
+        records.append({f["name"]: check_cell(path, line, f, c) for f, c in zip(fields, cells)})
+    return records
+
+
+def check_primary_key(path: Path, key: str, rows, records) -> None:
+    seen = {}
+    for (line, _), rec in zip(rows, records):
+        if rec[key] in seen:
+            raise DataError(path, f"duplicate primary key (first on line {seen[rec[key]]})", line, key, rec[key])
+        seen[rec[key]] = line
+
+
+def check_ranges(path: Path, fields: list[dict], rows, records) -> None:
+    """low <= best <= high for every <q>_low/_best/_high triplet; counts are never negative."""
+    names = [f["name"] for f in fields]
+    stems = sorted({m["stem"] for n in names if (m := TRIPLET.match(n))})
+    for (line, _), rec in zip(rows, records):
+        for stem in stems:
+            values = [(s, rec.get(f"{stem}_{s}")) for s in ("low", "best", "high")]
+            known = [(s, v) for s, v in values if v is not None]
+            for (s1, v1), (s2, v2) in zip(known, known[1:]):
+                if v1 > v2:
+                    raise DataError(path, f"{stem}_{s1} > {stem}_{s2} ({v1} > {v2}); expected low <= best <= high",
+                                    line, f"{stem}_{s2}", str(v2))
+
+
+def check_dates(path: Path, rows, records) -> None:
+    """date_start <= date_end, and both agree with date_precision."""
+    for (line, _), rec in zip(rows, records):
+        start, end, precision = rec.get("date_start"), rec.get("date_end"), rec.get("date_precision")
+        if start is None or end is None:
+            continue
+        if start > end:
+            raise DataError(path, "date_start is after date_end", line, "date_start", start.isoformat())
+        rule = precision_rule(start, end, precision)
+        if rule:
+            raise DataError(path, rule, line, "date_precision", precision)
+
+
+def precision_rule(start: dt.date, end: dt.date, precision: str | None) -> str | None:
+    """The broken rule, if the dates cannot be read at this precision."""
+    month_end = calendar.monthrange(end.year, end.month)[1]
+    if precision in ("month", "season") and (start.day != 1 or end.day != month_end):
+        return f"{precision} precision needs date_start on a 1st and date_end on a month's last day"
+    if precision == "season" and (end.year * 12 + end.month) - (start.year * 12 + start.month) > 3:
+        return "season precision spans at most four calendar months"
+    if precision == "year" and (start.month, start.day, end.month, end.day) != (1, 1, 12, 31):
+        return "year precision needs date_start on 1 January and date_end on 31 December"
+    return None
+
+
+def split_list(value: str | None, separator: str = ";") -> list[str]:
+    return [] if not value else value.split(separator)
+
+
+def check_lists(path: Path, fields: list[dict], rows, records, data_dir: Path) -> None:
+    """Fields holding ;-separated ids (people, sources) must name existing rows."""
+    for field in fields:
+        ref = field.get("sinosoviet:listOf")
+        if not ref:
+            continue
+        known = _ids(ref, data_dir)
+        for (line, _), rec in zip(rows, records):
+            for item in split_list(rec[field["name"]]):
+                key = item
+                if ref == "sources":
+                    match = SOURCE_REF.match(item)
+                    if not match:
+                        raise DataError(path, "source reference must be src-id or src-id[locator]", line, field["name"], item)
+                    key = match["id"]
+                if key not in known:
+                    raise DataError(path, f"{key!r} is not an id in {ref}.csv", line, field["name"], item)
+
+
+def check_foreign_keys(path: Path, res: dict, rows, records, data_dir: Path) -> None:
+    for fk in res["schema"].get("foreignKeys", []):
+        column, target = fk["fields"], fk["reference"]["resource"] or res["name"]
+        known = {r[column] for r in records} if target == res["name"] else _ids(target, data_dir)
+        for (line, _), rec in zip(rows, records):
+            if rec[column] is not None and rec[column] not in known:
+                raise DataError(path, f"foreign key: not an id in {target}.csv", line, column, rec[column])
+
+
+@functools.lru_cache(maxsize=64)
+def _ids_cached(name: str, data_dir: Path, mtime: float) -> frozenset:
+    return frozenset(load(name, data_dir)["id"])
+
+
+def _ids(name: str, data_dir: Path) -> frozenset:
+    path = data_dir / resource(name, data_dir)["path"]
+    return _ids_cached(name, data_dir, path.stat().st_mtime)
+
+
+def check_table(name: str, data_dir: Path) -> tuple[list[dict], list[dict]]:
+    res = resource(name, data_dir)
+    path = data_dir / res["path"]
+    fields = res["schema"]["fields"]
+    header, rows = read_rows(path)
+    check_header(path, header, fields)
+    if not rows:
+        raise DataError(path, "table has a header but no rows", 1)
+    records = check_rows(path, fields, rows)
+    check_primary_key(path, res["schema"]["primaryKey"], rows, records)
+    check_ranges(path, fields, rows, records)
+    check_dates(path, rows, records)
+    check_foreign_keys(path, res, rows, records, data_dir)
+    check_lists(path, fields, rows, records, data_dir)
+    return fields, records
+
+
+PANDAS_TYPES = {"integer": "Int64", "number": "Float64", "boolean": "boolean", "string": "string"}
+
+
+def to_frame(fields: list[dict], records: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(records, columns=[f["name"] for f in fields])
+    for field in fields:
+        name, kind = field["name"], field.get("type", "string")
+        enum = field.get("constraints", {}).get("enum")
+        if kind == "date":
+            frame[name] = pd.to_datetime(frame[name])
+        elif enum:
+            frame[name] = pd.Categorical(frame[name], categories=enum)
+        else:
+            frame[name] = frame[name].astype(PANDAS_TYPES[kind])
+    return frame
+
+
+def load(name: str, data_dir: Path | str = DATA_DIR) -> pd.DataFrame:
+    """The table `name` as a typed DataFrame, validated against the data package."""
+    data_dir = Path(data_dir)
+    fields, records = check_table(name, data_dir)
+    return to_frame(fields, records)
+
+
+def load_all(data_dir: Path | str = DATA_DIR) -> dict[str, pd.DataFrame]:
+    return {name: load(name, data_dir) for name in table_names(data_dir)}

@@ -1,0 +1,83 @@
+"""The one Altair renderer of the project: deterministic output that draws offline.
+
+Every chart is emitted as a MIME bundle with
+- `application/vnd.vegalite.v6+json`: the spec, which JupyterLab draws natively;
+- `text/html`: for the book. A container whose id is derived from the spec (no random ids), the
+  spec as inert JSON, a call to `sinosovietEmbed` (defined in `_static/sinosoviet-charts.js`,
+  which uses the vega bundle the book serves itself), and the chart's data as a table for readers
+  who cannot see the chart (and for print).
+Same spec in, same bytes out: nbval compares the whole output, spec and data included.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+
+import altair as alt
+
+NAME = "sinosoviet"
+VEGALITE_MIME = "application/vnd.vegalite.v6+json"
+
+
+def spec_json(spec: dict) -> str:
+    return json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def chart_id(spec: dict) -> str:
+    return "chart-" + hashlib.sha256(spec_json(spec).encode("utf-8")).hexdigest()[:16]
+
+
+def script_safe(text: str) -> str:
+    """JSON that cannot close or comment out the <script> element it sits in."""
+    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+
+
+def tabular_datasets(spec: dict) -> list[tuple[str, list[dict]]]:
+    """The spec's inline datasets that are flat records (map geometry is left out)."""
+    found = []
+    for name, rows in sorted(spec.get("datasets", {}).items()):
+        if rows and all(isinstance(r, dict) and "geometry" not in r and "type" not in r for r in rows):
+            found.append((name, rows))
+    return found
+
+
+def data_table(spec: dict) -> str:
+    """The chart's data as escaped HTML tables inside a <details> element."""
+    tables = []
+    for _, rows in tabular_datasets(spec):
+        columns = list(dict.fromkeys(k for r in rows for k in r))
+        head = "".join(f"<th scope=\"col\">{html.escape(str(c))}</th>" for c in columns)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(_cell(r.get(c)))}</td>" for c in columns) + "</tr>" for r in rows
+        )
+        tables.append(f"<table class=\"sinosoviet-data\"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+    if not tables:
+        return ""
+    return "<details class=\"sinosoviet-chart-data\"><summary>Data shown in this chart</summary>" + "".join(tables) + "</details>"
+
+
+def _cell(value) -> str:
+    return "" if value is None else str(value)
+
+
+def chart_html(spec: dict) -> str:
+    cid = chart_id(spec)
+    label = html.escape(spec.get("description", "Chart"), quote=True)
+    return (
+        f'<div class="sinosoviet-figure"><div id="{cid}" class="sinosoviet-chart" role="img" aria-label="{label}"></div>\n'
+        f'<script type="application/json" id="{cid}-spec">{script_safe(spec_json(spec))}</script>\n'
+        f'<script>window.sinosovietEmbed && window.sinosovietEmbed("{cid}");</script>\n'
+        f"{data_table(spec)}</div>"
+    )
+
+
+def renderer(spec: dict, **metadata) -> dict:
+    return {VEGALITE_MIME: spec, "text/html": chart_html(spec)}
+
+
+def enable() -> None:
+    """Register and enable the renderer (idempotent). Imported by `sinosoviet.charts`."""
+    if NAME not in alt.renderers.names():
+        alt.renderers.register(NAME, renderer)
+    alt.renderers.enable(NAME)

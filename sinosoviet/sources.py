@@ -1,0 +1,58 @@
+"""The bibliography (book/references.bib) is the one home of every source; data/sources.csv is
+generated from it so that researchers can use the sources without BibTeX."""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from pybtex.database import parse_file
+
+ROOT = Path(__file__).resolve().parent.parent
+BIB = ROOT / "book" / "references.bib"
+COLUMNS = ["id", "kind", "author", "title", "year", "publisher", "url"]
+
+
+def kind(entry) -> str:
+    url = entry.fields.get("url", "")
+    if "history.state.gov" in url or entry.type == "misc" and not url:
+        return "document"
+    if entry.type == "misc":
+        return "web"
+    return {"book": "book", "article": "article", "incollection": "chapter", "phdthesis": "thesis"}.get(entry.type, "document")
+
+
+def plain(text: str) -> str:
+    """BibTeX text without protective braces or doubled spaces."""
+    return " ".join(text.replace("{", "").replace("}", "").split())
+
+
+def authors(entry) -> str:
+    people = entry.persons.get("author") or entry.persons.get("editor") or []
+    return plain("; ".join(str(p) for p in people))
+
+
+def source_rows(bib_path: Path = BIB) -> list[dict]:
+    bib = parse_file(str(bib_path), bib_format="bibtex")
+    rows = []
+    for key, entry in sorted(bib.entries.items()):
+        f = entry.fields
+        rows.append({
+            "id": key, "kind": kind(entry), "author": authors(entry), "title": plain(f.get("title", "")),
+            "year": plain(f.get("year", "")),
+            "publisher": plain(f.get("publisher") or f.get("journal") or f.get("booktitle") or f.get("howpublished", "")),
+            "url": f.get("url", ""),
+        })
+    return rows
+
+
+def sources_csv(bib_path: Path = BIB) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(source_rows(bib_path))
+    return out.getvalue()
+
+
+if __name__ == "__main__":
+    (ROOT / "data" / "sources.csv").write_text(sources_csv(), encoding="utf-8")

@@ -1,0 +1,94 @@
+"""The built book: every page loads from loopback alone, without console errors or failed
+requests, and every chart draws marks."""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import HTML, book_pages
+
+PAGES = book_pages()
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+class ResourceLinks(HTMLParser):
+    """Addresses a page loads by itself: scripts, stylesheets, images, frames, fonts."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("script", "img", "iframe", "source", "audio", "video", "embed") and attrs.get("src"):
+            self.urls.append(attrs["src"])
+        if tag == "link" and attrs.get("href") and (attrs.get("rel") or "") not in ("canonical", "alternate"):
+            self.urls.append(attrs["href"])
+
+
+def remote(url: str) -> bool:
+    return url.startswith("//") or (urlparse(url).scheme in ("http", "https") and urlparse(url).hostname not in LOCAL_HOSTS)
+
+
+def test_book_has_pages():
+    assert "index.html" in PAGES and len(PAGES) >= 2, f"book pages found: {PAGES}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_loads_nothing_from_other_hosts(page):
+    parser = ResourceLinks()
+    parser.feed((HTML / page).read_text(encoding="utf-8"))
+    assert not [u for u in parser.urls if remote(u)], f"{page} loads resources from another host"
+
+
+def test_stylesheets_load_no_remote_fonts():
+    offenders = [str(css.relative_to(HTML)) for css in HTML.rglob("*.css")
+                 if re.search(r"@import\s+url\(\s*['\"]?https?:|url\(\s*['\"]?https?://", css.read_text(encoding="utf-8", errors="replace"))]
+    assert not offenders, f"stylesheets that load from another host: {offenders}"
+
+
+def open_page(browser, base: str, page: str):
+    """Open a page with every non-loopback request blocked; return (tab, console errors, failures)."""
+    context = browser.new_context()
+    tab = context.new_page()
+    errors, failures = [], []
+    tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.on("requestfailed", lambda req: failures.append(f"{req.url} ({req.failure})"))
+
+    def only_loopback(route):
+        if urlparse(route.request.url).hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            failures.append(f"blocked request to another host: {route.request.url}")
+            route.abort()
+
+    context.route("**/*", only_loopback)
+    tab.goto(f"{base}/{page}", wait_until="load")
+    return tab, errors, failures
+
+
+def wait_for_charts(tab) -> list[dict]:
+    """Wait until every chart container has drawn or failed; report each one's state."""
+    tab.wait_for_function(
+        "() => [...document.querySelectorAll('.sinosoviet-chart')].every("
+        "el => el.dataset.rendered || el.dataset.error)", timeout=10_000)
+    return tab.eval_on_selector_all(
+        ".sinosoviet-chart",
+        "els => els.map(el => ({id: el.id, error: el.dataset.error || null,"
+        " marks: el.querySelectorAll('svg .mark-rect path, svg .mark-rect, svg [class^=mark-] path,"
+        " svg [class^=mark-] rect, svg [class^=mark-] circle, svg [class^=mark-] line, svg [class^=mark-] text').length}))")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_offline(browser, book_server, page):
+    tab, errors, failures = open_page(browser, book_server, page)
+    charts = wait_for_charts(tab)
+    tab.context.close()
+    assert not failures, f"{page}: failed requests {failures}"
+    assert not errors, f"{page}: console errors {errors}"
+    broken = [c for c in charts if c["error"] or c["marks"] == 0]
+    assert not broken, f"{page}: charts that did not draw {broken}"
