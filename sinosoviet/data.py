@@ -191,14 +191,19 @@ def check_dates(path: Path, rows, records) -> None:
 
 
 def precision_rule(start: dt.date, end: dt.date, precision: str | None) -> str | None:
-    """The broken rule, if the dates cannot be read at this precision."""
-    month_end = calendar.monthrange(end.year, end.month)[1]
-    if precision in ("month", "season") and (start.day != 1 or end.day != month_end):
-        return f"{precision} precision needs date_start on a 1st and date_end on a month's last day"
-    if precision == "season" and (end.year * 12 + end.month) - (start.year * 12 + start.month) > 3:
+    """The broken rule, if the window from start to end does not fit the stated precision.
+
+    The window is where the event may lie: within one calendar month (or whole months) for
+    `month`, at most four calendar months for `season`, within one calendar year (or whole
+    years) for `year`; `day` means both bounds are known to the day."""
+    months = (end.year * 12 + end.month) - (start.year * 12 + start.month)
+    whole_months = start.day == 1 and end.day == calendar.monthrange(end.year, end.month)[1]
+    if precision == "month" and months > 0 and not whole_months:
+        return "month precision needs both dates in one month, or whole months (a 1st to a month's last day)"
+    if precision == "season" and months > 3:
         return "season precision spans at most four calendar months"
-    if precision == "year" and (start.month, start.day, end.month, end.day) != (1, 1, 12, 31):
-        return "year precision needs date_start on 1 January and date_end on 31 December"
+    if precision == "year" and end.year != start.year and (start.month, start.day, end.month, end.day) != (1, 1, 12, 31):
+        return "year precision needs both dates in one year, or whole years (1 January to 31 December)"
     return None
 
 

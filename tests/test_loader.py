@@ -1,0 +1,294 @@
+"""`sinosoviet.data.load` on corrupted copies of the real data: every fault is a DataError that
+names the file, the line, the column, the value and the rule; good data is kept verbatim."""
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+
+import pytest
+
+from sinosoviet import data
+from sinosoviet.data import DataError
+from sinosoviet.render import data_table
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    target = tmp_path / "data"
+    shutil.copytree(data.DATA_DIR, target)
+    return target
+
+
+def rows_of(path):
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+
+
+def write_rows(path, rows):
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def set_cell(path, row, column, value):
+    """Set one cell (row 1 = first data row, on file line 2); return the file line."""
+    rows = rows_of(path)
+    rows[row][rows[0].index(column)] = value
+    write_rows(path, rows)
+    return row + 1
+
+
+def first_row_with(path, column):
+    rows = rows_of(path)
+    index = rows[0].index(column)
+    return next(i for i, r in enumerate(rows[1:], start=1) if r[index])
+
+
+def edit_columns(path, edit):
+    rows = rows_of(path)
+    write_rows(path, [edit(r) for r in rows])
+
+
+def raises(data_dir, table, rule, line=None, column=None, value=None):
+    with pytest.raises(DataError) as info:
+        data.load(table, data_dir)
+    err = info.value
+    assert rule in err.rule, f"expected rule {rule!r}, got {err}"
+    assert err.file.name == f"{table}.csv" and f"{table}.csv" in str(err)
+    if line is not None:
+        assert err.line == line and f"line {line}" in str(err)
+    if column is not None:
+        assert err.column == column and repr(column) in str(err)
+    if value is not None:
+        assert err.value == value
+    return err
+
+
+# --- the shape of the file ---------------------------------------------------------------
+
+def test_missing_column(data_dir):
+    edit_columns(data_dir / "events.csv", lambda r: r[:4] + r[5:])
+    raises(data_dir, "events", "missing ['title']", line=1)
+
+
+def test_extra_column(data_dir):
+    edit_columns(data_dir / "events.csv", lambda r: r + ["x"])
+    raises(data_dir, "events", "unexpected ['x']", line=1)
+
+
+def test_renamed_column(data_dir):
+    edit_columns(data_dir / "people.csv", lambda r: ["full_name" if c == "name" and r[0] == "id" else c for c in r])
+    raises(data_dir, "people", "missing ['name'], unexpected ['full_name']", line=1)
+
+
+def test_columns_out_of_order(data_dir):
+    edit_columns(data_dir / "places.csv", lambda r: [r[1], r[0], *r[2:]])
+    raises(data_dir, "places", "out of order", line=1)
+
+
+def test_empty_file(data_dir):
+    (data_dir / "credits.csv").write_text("", encoding="utf-8")
+    raises(data_dir, "credits", "file is empty")
+
+
+def test_header_only(data_dir):
+    path = data_dir / "credits.csv"
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    raises(data_dir, "credits", "header but no rows", line=1)
+
+
+def test_byte_order_mark(data_dir):
+    path = data_dir / "periods.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    raises(data_dir, "periods", "byte-order mark", line=1)
+
+
+def test_crlf_line_ends(data_dir):
+    path = data_dir / "periods.csv"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    raises(data_dir, "periods", "line ends", line=1)
+
+
+def test_bytes_not_utf8(data_dir):
+    path = data_dir / "periods.csv"
+    lines = path.read_bytes().split(b"\n")
+    lines[3] = lines[3].replace(b"Rupture", b"Rupt\xe9re") if b"Rupture" in lines[3] else lines[3] + b"\xff"
+    path.write_bytes(b"\n".join(lines))
+    raises(data_dir, "periods", "not UTF-8", line=4)
+
+
+def test_unbalanced_quote(data_dir):
+    path = data_dir / "periods.csv"
+    path.write_text(path.read_text(encoding="utf-8") + 'pd-x,"7,broken\n', encoding="utf-8")
+    raises(data_dir, "periods", "malformed CSV")
+
+
+def test_short_row(data_dir):
+    path = data_dir / "periods.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "pd-1942-1945,7\n", encoding="utf-8")
+    raises(data_dir, "periods", "row has 2 cells", line=8)
+
+
+# --- values --------------------------------------------------------------------------------
+
+def test_malformed_date(data_dir):
+    line = set_cell(data_dir / "events.csv", 1, "date_start", "1923-1-26")
+    raises(data_dir, "events", "not an ISO date", line, "date_start", "1923-1-26")
+
+
+def test_impossible_date(data_dir):
+    line = set_cell(data_dir / "events.csv", 2, "date_end", "1923-02-30")
+    raises(data_dir, "events", "not a real calendar date", line, "date_end", "1923-02-30")
+
+
+def test_date_outside_range(data_dir):
+    line = set_cell(data_dir / "events.csv", 2, "date_end", "2023-02-03")
+    raises(data_dir, "events", "above maximum", line, "date_end", "2023-02-03")
+
+
+def test_start_after_end(data_dir):
+    path = data_dir / "events.csv"
+    set_cell(path, 3, "date_precision", "day")
+    set_cell(path, 3, "date_start", "1941-12-31")
+    raises(data_dir, "events", "date_start is after date_end", 4, "date_start")
+
+
+def test_month_precision_needs_whole_month(data_dir):
+    path = data_dir / "events.csv"
+    set_cell(path, 1, "date_start", "1923-01-26")
+    set_cell(path, 1, "date_end", "1923-03-10")
+    line = set_cell(path, 1, "date_precision", "month")
+    raises(data_dir, "events", "month precision needs", line, "date_precision", "month")
+
+
+def test_season_precision_at_most_four_months(data_dir):
+    path = data_dir / "events.csv"
+    set_cell(path, 1, "date_start", "1923-01-01")
+    set_cell(path, 1, "date_end", "1923-06-30")
+    line = set_cell(path, 1, "date_precision", "season")
+    raises(data_dir, "events", "season precision spans", line, "date_precision", "season")
+
+
+def test_year_precision_needs_whole_year(data_dir):
+    path = data_dir / "events.csv"
+    set_cell(path, 1, "date_start", "1923-06-01")
+    set_cell(path, 1, "date_end", "1924-03-31")
+    line = set_cell(path, 1, "date_precision", "year")
+    raises(data_dir, "events", "year precision needs", line, "date_precision", "year")
+
+
+def test_duplicate_id(data_dir):
+    path = data_dir / "people.csv"
+    first = rows_of(path)[1][0]
+    line = set_cell(path, 2, "id", first)
+    raises(data_dir, "people", "duplicate primary key (first on line 2)", line, "id", first)
+
+
+def test_id_pattern(data_dir):
+    line = set_cell(data_dir / "places.csv", 1, "id", "PL-Canton")
+    raises(data_dir, "places", "does not match pattern", line, "id", "PL-Canton")
+
+
+def test_dangling_foreign_key(data_dir):
+    path = data_dir / "events.csv"
+    line = set_cell(path, first_row_with(path, "place_id"), "place_id", "pl-atlantis")
+    raises(data_dir, "events", "foreign key: not an id in places.csv", line, "place_id", "pl-atlantis")
+
+
+def test_dangling_person_in_list(data_dir):
+    path = data_dir / "events.csv"
+    line = set_cell(path, 1, "people", "pe-sun-yatsen;pe-nobody")
+    raises(data_dir, "events", "'pe-nobody' is not an id in people.csv", line, "people", "pe-nobody")
+
+
+def test_dangling_source(data_dir):
+    line = set_cell(data_dir / "people.csv", 1, "sources", "src-garver1988;src-no-such-book[p. 1]")
+    raises(data_dir, "people", "'src-no-such-book' is not an id in sources.csv", line, "sources", "src-no-such-book[p. 1]")
+
+
+def test_malformed_locator(data_dir):
+    line = set_cell(data_dir / "people.csv", 1, "sources", "src-garver1988[p. 53")
+    raises(data_dir, "people", "source reference must be src-id or src-id[locator]", line, "sources", "src-garver1988[p. 53")
+
+
+def test_low_above_high(data_dir):
+    path = data_dir / "aid_deliveries.csv"
+    set_cell(path, 1, "quantity_best", "")
+    set_cell(path, 1, "quantity_low", "900")
+    line = set_cell(path, 1, "quantity_high", "800")
+    raises(data_dir, "aid_deliveries", "quantity_low > quantity_high", line, "quantity_high", "800")
+
+
+def test_best_above_high(data_dir):
+    path = data_dir / "personnel.csv"
+    set_cell(path, 1, "count_low", "")
+    set_cell(path, 1, "count_best", "300")
+    line = set_cell(path, 1, "count_high", "200")
+    raises(data_dir, "personnel", "count_best > count_high", line, "count_high", "200")
+
+
+def test_negative_count(data_dir):
+    line = set_cell(data_dir / "personnel.csv", 1, "count_best", "-5")
+    raises(data_dir, "personnel", "below minimum 0", line, "count_best", "-5")
+
+
+def test_not_an_integer(data_dir):
+    line = set_cell(data_dir / "people.csv", 1, "born", "18x6")
+    raises(data_dir, "people", "not an integer", line, "born", "18x6")
+
+
+def test_latitude_out_of_range(data_dir):
+    line = set_cell(data_dir / "places.csv", 1, "lat", "95.0")
+    raises(data_dir, "places", "above maximum 90", line, "lat", "95.0")
+
+
+def test_value_outside_enum(data_dir):
+    line = set_cell(data_dir / "events.csv", 1, "category", "espionage")
+    raises(data_dir, "events", "not one of", line, "category", "espionage")
+
+
+def test_required_value_empty(data_dir):
+    line = set_cell(data_dir / "events.csv", 1, "title", "")
+    raises(data_dir, "events", "required value is empty", line, "title", "")
+
+
+def test_stray_whitespace(data_dir):
+    path = data_dir / "events.csv"
+    line = set_cell(path, first_row_with(path, "place_id"), "place_id", " pl-shanghai")
+    raises(data_dir, "events", "leading or trailing whitespace", line, "place_id", " pl-shanghai")
+
+
+def test_stray_whitespace_in_text(data_dir):
+    line = set_cell(data_dir / "people.csv", 1, "role", "adviser ")
+    raises(data_dir, "people", "leading or trailing whitespace", line, "role", "adviser ")
+
+
+# --- good data is kept verbatim -------------------------------------------------------------
+
+def test_quoted_commas_and_newlines_kept(data_dir):
+    text = 'He said, "no";\nthen left, at once.'
+    set_cell(data_dir / "events.csv", 1, "description", text)
+    events = data.load("events", data_dir)
+    assert events.loc[0, "description"] == text
+
+
+def test_html_kept_as_data_and_escaped_on_display(data_dir):
+    text = '<script>alert("x")</script> <b>bold</b>'
+    set_cell(data_dir / "events.csv", 1, "title", text)
+    events = data.load("events", data_dir)
+    assert events.loc[0, "title"] == text
+    shown = data_table({"datasets": {"d": [{"title": text}]}})
+    assert "<script>" not in shown and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in shown
+
+
+def test_types(data_dir):
+    events = data.load("events", data_dir)
+    assert str(events["date_start"].dtype).startswith("datetime64")
+    assert str(events["category"].dtype) == "category"
+    assert str(data.load("people", data_dir)["born"].dtype) == "Int64"
+    assert str(data.load("places", data_dir)["lat"].dtype) == "Float64"
+
+
+def test_unknown_table():
+    with pytest.raises(KeyError, match="no table 'nope'"):
+        data.load("nope")
