@@ -35,20 +35,29 @@ def theme() -> alt.theme.ThemeConfig:
     })
 
 
+def inline_records(data):
+    """DataFrames become inline records with null for a missing value (Altair's own sanitizer
+    leaves NaN, which is not JSON); Altair then moves them to top-level "datasets" under a
+    content hash, so the same data give the same spec."""
+    if isinstance(data, pd.DataFrame):
+        return {"values": json.loads(data.to_json(orient="records", date_format="iso", force_ascii=False))}
+    return data
+
+
 render.enable()
-# Inline data go into top-level "datasets" under a content hash: stable across runs.
-alt.data_transformers.enable("default", max_rows=None)
+alt.data_transformers.register("sinosoviet", inline_records)
+alt.data_transformers.enable("sinosoviet")
 
 
 def records(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """A copy with dates as ISO strings and missing values as None, for a stable JSON spec."""
+    """The columns a chart needs, with dates as ISO day strings and categories as text."""
     out = frame[columns].copy()
     for column in columns:
         if pd.api.types.is_datetime64_any_dtype(out[column]):
             out[column] = out[column].dt.strftime("%Y-%m-%d")
         elif isinstance(out[column].dtype, pd.CategoricalDtype):
             out[column] = out[column].astype("string")
-    return out.astype(object).where(out.notna(), None)
+    return out
 
 
 def period_spans(periods: pd.DataFrame) -> alt.Chart:
@@ -68,3 +77,183 @@ def period_spans(periods: pd.DataFrame) -> alt.Chart:
 
 def basemap_features() -> list[dict]:
     return json.loads(BASEMAP.read_text(encoding="utf-8"))["features"]
+
+
+def period_events(events: pd.DataFrame, period_id: str) -> pd.DataFrame:
+    return events[(events.period_id == period_id) & (events.status == "active")]
+
+
+def period_places(events: pd.DataFrame, places: pd.DataFrame, period_id: str) -> pd.DataFrame:
+    """Places of the period's events, with how many events each saw."""
+    counts = period_events(events, period_id).place_id.value_counts()
+    located = places[places.id.isin(counts.index) & places.lat.notna()].copy()
+    located["events"] = located.id.map(counts).astype(int)
+    return located.sort_values("id")
+
+
+def category_picker(name: str = "pick_category") -> alt.Parameter:
+    """A dropdown that highlights one category; runs in the page, no kernel needed."""
+    return alt.param(name=name, value="all", bind=alt.binding_select(
+        options=["all", *CATEGORY_ORDER], name="Highlight category: "))
+
+
+def timeline(events: pd.DataFrame, period_id: str, title: str) -> alt.Chart:
+    """Events of a period on a time axis, one row per category; a dropdown and the legend
+    highlight a category, tooltips give each event."""
+    data = records(period_events(events, period_id),
+                   ["id", "date_start", "date_end", "title", "category", "place_id", "confidence"])
+    pick = category_picker()
+    legend = alt.selection_point(fields=["category"], bind="legend", name="legend_category")
+    highlighted = (alt.datum.category == pick) | (pick == "all")
+    return alt.Chart(data, width=WIDTH, height=220).mark_circle(size=90).encode(
+        x=alt.X("date_start:T", title="Date (earliest possible)"),
+        y=alt.Y("category:N", sort=CATEGORY_ORDER, title=None),
+        color=alt.Color("category:N", sort=CATEGORY_ORDER, title="Category"),
+        opacity=alt.condition(highlighted & legend, alt.value(0.9), alt.value(0.12)),
+        tooltip=[alt.Tooltip("title:N", title="Event"), alt.Tooltip("date_start:T", title="From"),
+                 alt.Tooltip("date_end:T", title="To"), alt.Tooltip("category:N"), alt.Tooltip("confidence:N")],
+    ).add_params(pick, legend).properties(
+        title=title,
+        description=f"Timeline: {len(data)} events of the period as dots on a time axis, in one row per category "
+                    f"({', '.join(CATEGORY_ORDER)}). The data table below the chart lists them.",
+    )
+
+
+def categories_by_year(events: pd.DataFrame, period_id: str, title: str) -> alt.Chart:
+    counts = (period_events(events, period_id).assign(year=lambda f: f.date_start.dt.year)
+              .groupby(["year", "category"], observed=True).size().rename("events").reset_index())
+    counts["category"] = counts["category"].astype(str)
+    pick = category_picker("pick_category_bars")
+    return alt.Chart(counts, width=WIDTH, height=220).mark_bar().encode(
+        x=alt.X("year:O", title="Year"),
+        y=alt.Y("events:Q", title="Events recorded"),
+        color=alt.Color("category:N", sort=CATEGORY_ORDER, title="Category"),
+        order=alt.Order("category:N"),
+        opacity=alt.condition((alt.datum.category == pick) | (pick == "all"), alt.value(1), alt.value(0.2)),
+        tooltip=["year:O", "category:N", "events:Q"],
+    ).add_params(pick).properties(
+        title=title,
+        description="Stacked bars: number of events recorded in each year of the period, split by category.",
+    )
+
+
+def basemap_layer() -> alt.Chart:
+    features = alt.Data(values=basemap_features())
+    return alt.Chart(features).mark_geoshape(fill="#eeeeee", stroke="#999999", strokeWidth=0.5)
+
+
+def place_map(events: pd.DataFrame, places: pd.DataFrame, period_id: str, title: str) -> alt.LayerChart:
+    """Places of the period's events on the base map, sized by the number of events."""
+    located = period_places(events, places, period_id)
+    data = records(located, ["id", "name", "name_period", "name_native", "lat", "lon", "events"])
+    points = alt.Chart(data).mark_circle(color=PALETTE[3], opacity=0.8, stroke="white").encode(
+        longitude="lon:Q", latitude="lat:Q",
+        size=alt.Size("events:Q", title="Events", scale=alt.Scale(range=[30, 400])),
+        tooltip=[alt.Tooltip("name:N", title="Place"), alt.Tooltip("name_period:N", title="Period spelling"),
+                 alt.Tooltip("name_native:N", title="Native script"), "events:Q"],
+    )
+    labels = points.mark_text(dx=8, align="left", fontSize=10).encode(text="name:N", size=alt.value(10))
+    return alt.layer(basemap_layer(), points, labels).project(
+        type="mercator", scale=500, center=[108, 36], clipExtent=[[0, 0], [WIDTH, 460]],
+    ).properties(
+        width=WIDTH, height=460, title=title,
+        description=f"Map of East Asia with {len(data)} places named in the period's events as circles sized by "
+                    "the number of events at each. Modern borders (Natural Earth) are drawn for orientation only.",
+    )
+
+
+def source_spread(frame: pd.DataFrame, stem: str, label: str, title: str, unit: str) -> alt.LayerChart:
+    """Each source's figure as a dot on its own row; a line spans the lowest to the highest figure."""
+    rows = frame.assign(low=frame[f"{stem}_low"], best=frame[f"{stem}_best"], high=frame[f"{stem}_high"])
+    rows = rows.assign(value=rows.best.fillna(rows.low).fillna(rows.high))
+    rows = rows[rows.value.notna()]
+    data = records(rows.assign(label=rows[label]), ["id", "label", "value", "low", "high", "sources"])
+    base = alt.Chart(data).encode(y=alt.Y("label:N", title=None, sort=None))
+    span = base.mark_rule(color="#777777", strokeWidth=2).encode(x=alt.X("min(value):Q", title=unit), x2="max(value):Q")
+    dots = base.mark_point(filled=True, size=70, color=PALETTE[0]).encode(
+        x="value:Q", tooltip=[alt.Tooltip("label:N", title="Figure"), alt.Tooltip("value:Q", title=unit, format=","),
+                              alt.Tooltip("sources:N", title="Source")])
+    return alt.layer(span, dots).properties(
+        width=WIDTH - 160, title=title,
+        description=f"Dot plot: {len(data)} figures from different sources, one dot each, grouped by what they count; "
+                    "a grey line spans the lowest to the highest figure.",
+    )
+
+
+def credits_chart(credits: pd.DataFrame) -> alt.LayerChart:
+    """Each source's amount for each credit, and what was drawn in all."""
+    amounts = credits.assign(
+        label=credits.date_signed.dt.strftime("Credit of %B %Y").fillna("Credits, all (as one figure)"))
+    drawn = credits[credits[["drawn_usd_low", "drawn_usd_best", "drawn_usd_high"]].notna().any(axis=1)]
+    drawn = drawn.assign(label="Drawn, all credits", amount_usd_low=drawn.drawn_usd_low,
+                         amount_usd_best=drawn.drawn_usd_best, amount_usd_high=drawn.drawn_usd_high)
+    both = pd.concat([amounts, drawn], ignore_index=True)
+    return source_spread(both, "amount_usd", "label", "Soviet credits to China: each source's figure", "US dollars")
+
+
+def aid_chart(aid: pd.DataFrame, years: tuple[int, int] | None = None) -> alt.LayerChart:
+    """Delivery figures by what they count (item, and year where given); one dot per source."""
+    rows = aid if years is None else aid[aid.year.between(*years)]
+    label = rows.item + rows.year.map(lambda y: "" if pd.isna(y) else f", {int(y)}")
+    label = label.where(rows.year.notna(), label + " (1937–1941)")
+    span = "1937–1941" if years is None else f"{years[0]}–{years[1]}"
+    return source_spread(rows.assign(label=label), "quantity", "label",
+                         f"Soviet deliveries to China, {span}: each source's figure", "Quantity")
+
+
+def personnel_chart(personnel: pd.DataFrame, categories: list[str]) -> alt.LayerChart:
+    rows = personnel[personnel.category.isin(categories)]
+    label = rows.category.astype(str).str.replace("_", " ") + ": " + rows.group
+    return source_spread(rows.assign(label=label), "count", "label", "Soviet personnel and losses: each source's figure", "Persons")
+
+
+AIR_MEASURES = {
+    "sino_soviet_claim_japanese_destroyed": "Chinese-Soviet claim: Japanese aircraft destroyed",
+    "japanese_admitted_losses": "Japanese admitted losses",
+    "japanese_claim_destroyed": "Japanese claim: Chinese-Soviet aircraft destroyed",
+    "sino_soviet_admitted_losses": "Chinese-Soviet admitted losses",
+}
+
+
+def air_war_chart(air_war: pd.DataFrame, start: str, end: str) -> alt.Chart:
+    """Claims against admitted losses for each air action; click the legend to isolate a measure."""
+    rows = air_war[(air_war.date_start >= start) & (air_war.date_start <= end)]
+    long = rows.melt(id_vars=["id", "date_start", "title"], value_vars=list(AIR_MEASURES), var_name="measure",
+                     value_name="aircraft").dropna(subset=["aircraft"])
+    long["measure"] = long.measure.map(AIR_MEASURES)
+    long["action"] = long.date_start.dt.strftime("%Y-%m-%d") + " " + long.title.str.slice(0, 48)
+    data = records(long.sort_values(["date_start", "id", "measure"]), ["action", "measure", "aircraft"])
+    legend = alt.selection_point(fields=["measure"], bind="legend", name="legend_measure")
+    return alt.Chart(data, width=WIDTH - 220).mark_point(filled=True, size=80).encode(
+        x=alt.X("aircraft:Q", title="Aircraft"),
+        y=alt.Y("action:N", title=None, sort=None),
+        color=alt.Color("measure:N", title=None, sort=list(AIR_MEASURES.values()), legend=alt.Legend(columns=2)),
+        shape=alt.Shape("measure:N", sort=list(AIR_MEASURES.values()), legend=None),
+        opacity=alt.condition(legend, alt.value(1), alt.value(0.1)),
+        tooltip=["action:N", "measure:N", "aircraft:Q"],
+    ).add_params(legend).properties(
+        title="Air actions: claims against admitted losses",
+        description=f"Dot plot of {rows.shape[0]} air actions: for each, the aircraft one side claimed to have "
+                    "destroyed and the losses the other side admitted, where the sources give them.",
+    )
+
+
+VERDICT_ORDER = ["supported", "contested", "wrong", "unresolved"]
+
+
+def verdicts_chart(claims: pd.DataFrame) -> alt.Chart:
+    counts = claims.groupby(["section", "verdict"], observed=True, sort=False).size().rename("claims").reset_index()
+    counts["verdict"] = counts["verdict"].astype(str)
+    sections = list(dict.fromkeys(claims.section))
+    return alt.Chart(counts, width=WIDTH - 160, height=120).mark_bar().encode(
+        x=alt.X("claims:Q", title="Claims", stack="zero"),
+        y=alt.Y("section:N", sort=sections, title=None),
+        color=alt.Color("verdict:N", sort=VERDICT_ORDER, title="Verdict",
+                        scale=alt.Scale(domain=VERDICT_ORDER, range=[PALETTE[2], PALETTE[1], PALETTE[3], "#999999"])),
+        order=alt.Order("verdict_order:Q"),
+        tooltip=["section:N", "verdict:N", "claims:Q"],
+    ).transform_calculate(verdict_order=f"indexof({VERDICT_ORDER}, datum.verdict)").properties(
+        title="The seed article's statements, by section and verdict",
+        description="Stacked horizontal bars: for each section of the seed article, how many of its statements "
+                    "the claims ledger finds supported, contested, wrong or unresolved.",
+    )

@@ -13,6 +13,7 @@ from pathlib import Path
 import vl_convert
 from sphinx.util import logging
 
+from . import bibstyle
 from .render import VEGALITE_MIME
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -81,6 +82,7 @@ def tidy_scripts(app, pagename, templatename, context, doctree) -> None:
 
 
 def setup(app):
+    bibstyle.register()
     app.connect("html-page-context", tidy_scripts)
     app.connect("config-inited", add_static)
     app.connect("builder-inited", drop_vegalite_notice)

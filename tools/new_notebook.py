@@ -1,5 +1,6 @@
 """Write a notebook from a simple text format: cells separated by lines '# %% [markdown]' or '# %%'.
 Usage: python tools/new_notebook.py SRC.py notebooks/NAME.ipynb"""
+import json
 import sys
 
 import nbformat
@@ -26,7 +27,13 @@ def build(text):
     nb.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
                    "language_info": {"name": "python"}}
     for (kind, tags), source in cells(text):
+        meta = {}
+        if kind == "code" and source.startswith("# mystnb: "):
+            first, _, source = source.partition("\n")
+            meta = json.loads(first.removeprefix("# mystnb: "))
         cell = nbformat.v4.new_markdown_cell(source) if kind == "markdown" else nbformat.v4.new_code_cell(source)
+        if meta:
+            cell.metadata["mystnb"] = meta
         cell.id = f"cell-{len(nb.cells) + 1:02d}"
         if tags:
             cell.metadata["tags"] = list(tags)
