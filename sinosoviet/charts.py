@@ -83,9 +83,9 @@ def period_events(events: pd.DataFrame, period_id: str) -> pd.DataFrame:
     return events[(events.period_id == period_id) & (events.status == "active")]
 
 
-def period_places(events: pd.DataFrame, places: pd.DataFrame, period_id: str) -> pd.DataFrame:
-    """Places of the period's events, with how many events each saw."""
-    counts = period_events(events, period_id).place_id.value_counts()
+def places_of(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
+    """Places of these events that have coordinates, with how many of the events each saw."""
+    counts = events.place_id.value_counts()
     located = places[places.id.isin(counts.index) & places.lat.notna()].copy()
     located["events"] = located.id.map(counts).astype(int)
     return located.sort_values("id")
@@ -144,11 +144,15 @@ def basemap_layer() -> alt.Chart:
 
 def place_map(events: pd.DataFrame, places: pd.DataFrame, period_id: str, title: str) -> alt.LayerChart:
     """Places of the period's events on the base map, sized by the number of events."""
-    located = period_places(events, places, period_id)
+    return events_map(places_of(period_events(events, period_id), places), title)
+
+
+def events_map(located: pd.DataFrame, title: str) -> alt.LayerChart:
+    """Places (from `places_of`) as circles sized by their number of events, on the base map."""
     data = records(located, ["id", "name", "name_period", "name_native", "lat", "lon", "events"])
     points = alt.Chart(data).mark_circle(color=PALETTE[3], opacity=0.8, stroke="white").encode(
         longitude="lon:Q", latitude="lat:Q",
-        size=alt.Size("events:Q", title="Events", scale=alt.Scale(range=[30, 400])),
+        size=alt.Size("events:Q", title="Events", scale=alt.Scale(range=[30, 400], zero=False)),
         tooltip=[alt.Tooltip("name:N", title="Place"), alt.Tooltip("name_period:N", title="Period spelling"),
                  alt.Tooltip("name_native:N", title="Native script"), "events:Q"],
     )
@@ -157,7 +161,7 @@ def place_map(events: pd.DataFrame, places: pd.DataFrame, period_id: str, title:
         type="mercator", scale=500, center=[108, 36], clipExtent=[[0, 0], [WIDTH, 460]],
     ).properties(
         width=WIDTH, height=460, title=title,
-        description=f"Map of East Asia with {len(data)} places named in the period's events as circles sized by "
+        description=f"Map of East Asia with {len(data)} places named in the events as circles sized by "
                     "the number of events at each. Modern borders (Natural Earth) are drawn for orientation only.",
     )
 

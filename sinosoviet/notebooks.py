@@ -1,7 +1,7 @@
 """Re-execute notebooks and write their outputs back (`make notebooks`).
 
-Execution metadata (timestamps) is dropped so that a re-run changes a notebook only where its
-outputs change.
+Execution metadata (timestamps) and widget state (random model ids) are not kept, so a re-run
+changes a notebook only where its outputs change. Explorers carry their own HTML snapshot.
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from nbclient import NotebookClient
 def execute(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
     nbformat.write(nb, path)

@@ -29,8 +29,8 @@ def chart_id(spec: dict) -> str:
 
 
 def script_safe(text: str) -> str:
-    """JSON that cannot close or comment out the <script> element it sits in."""
-    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+    """JSON with no "<" or "&" left, so that nothing in the data can close or open an element."""
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def tabular_datasets(spec: dict) -> list[tuple[str, list[dict]]]:

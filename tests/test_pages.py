@@ -92,3 +92,20 @@ def test_page_renders_offline(browser, book_server, page):
     assert not errors, f"{page}: console errors {errors}"
     broken = [c for c in charts if c["error"] or c["marks"] == 0]
     assert not broken, f"{page}: charts that did not draw {broken}"
+
+
+
+@pytest.mark.parametrize("page", ["notebooks/p1-1923-1927.html", "notebooks/p5-1937-1939.html"])
+def test_bound_dropdown_redraws_the_chart(browser, book_server, page):
+    """Choosing a category in a chart's own dropdown fades the other categories, with no kernel."""
+    tab, errors, failures = open_page(browser, book_server, page)
+    wait_for_charts(tab)
+    timeline = tab.locator(".sinosoviet-chart").filter(has=tab.locator("select[name=pick_category]")).first
+    timeline.scroll_into_view_if_needed()
+    before = timeline.evaluate("el => [...el.querySelectorAll('svg path')].filter(p => p.getAttribute('opacity') === '0.12').length")
+    timeline.locator("select[name=pick_category]").select_option("aid")
+    tab.wait_for_timeout(300)
+    after = timeline.evaluate("el => [...el.querySelectorAll('svg path')].filter(p => p.getAttribute('opacity') === '0.12').length")
+    tab.context.close()
+    assert before == 0 and after > 0, f"{page}: faded marks before {before}, after choosing 'aid' {after}"
+    assert not errors and not failures

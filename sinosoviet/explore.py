@@ -1,0 +1,266 @@
+"""ipywidgets explorers for notebook users: each is one call, e.g. `explore.timeline(tables)`.
+
+An explorer filters a table with its controls and redraws a chart and a table of the matching
+rows. Its state is plain Python (`rows`, `chart`, `message`), so tests drive it without a
+browser. Shown in a notebook it is a live widget; in the static book, which has no kernel, the
+same output carries an HTML snapshot of its current view (chart, rows and the filters used).
+"""
+from __future__ import annotations
+
+import html
+
+import altair as alt
+import ipywidgets as widgets
+import pandas as pd
+from . import charts, pages, render
+from .data import split_list
+
+ALL = "all"
+LIVE_NOTE = ("This is a saved view. To filter it yourself, open this notebook in Jupyter (the launch "
+             "buttons at the top of the page, or <code>make book</code> then <code>jupyter lab</code> in a clone).")
+
+
+class Explorer:
+    """Controls, a chart and a table of matching rows; subclasses say how to filter and draw."""
+
+    title = "Explorer"
+    noun = "rows"
+
+    def __init__(self, tables: dict[str, pd.DataFrame]):
+        self.tables = tables
+        self.controls = self.make_controls()
+        self.message = widgets.HTML()
+        self.table = widgets.HTML()
+        self.output = widgets.Output()
+        self.rows = pd.DataFrame()
+        self.chart: alt.TopLevelMixin | None = None
+        for control in self.controls.values():
+            control.observe(lambda _change: self.update(), names="value")
+        self.update()
+
+    def make_controls(self) -> dict[str, widgets.Widget]:
+        raise NotImplementedError
+
+    def select(self) -> pd.DataFrame:
+        raise NotImplementedError
+
+    def draw(self, rows: pd.DataFrame) -> alt.TopLevelMixin | None:
+        raise NotImplementedError
+
+    def table_html(self, rows: pd.DataFrame) -> str:
+        raise NotImplementedError
+
+    def value(self, name: str):
+        return self.controls[name].value
+
+    def update(self) -> None:
+        self.rows = self.select()
+        if self.rows.empty:
+            self.chart = None
+            self.message.value = f"<p><strong>No {self.noun} match these filters.</strong> Widen them to see more.</p>"
+            self.table.value = ""
+        else:
+            self.chart = self.draw(self.rows)
+            self.message.value = f"<p>{len(self.rows)} of the {self.noun} match.</p>" if len(self.rows) > 1 \
+                else "<p>One match.</p>"
+            self.table.value = self.table_html(self.rows)
+        self.show_chart()
+
+    def show_chart(self) -> None:
+        """Put the chart into the Output widget's state rather than printing into it: the frontend
+        draws it, and no display message lands among the cell's own outputs."""
+        bundle = render.renderer(self.chart.to_dict()) if self.chart is not None else None
+        self.output.outputs = () if bundle is None else ({"output_type": "display_data", "data": bundle, "metadata": {}},)
+
+    def filters_text(self) -> str:
+        return "; ".join(f"{c.description}: {control_text(c)}" for c in self.controls.values())
+
+    def widget(self) -> widgets.VBox:
+        return widgets.VBox([widgets.HTML(f"<h4>{html.escape(self.title)}</h4>"),
+                             widgets.HBox(list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap")),
+                             self.message, self.output, self.table])
+
+    def snapshot_html(self) -> str:
+        chart = render.chart_html(self.chart.to_dict()) if self.chart is not None else ""
+        return (f'<div class="sinosoviet-explorer"><p><strong>{html.escape(self.title)}</strong> — filters: '
+                f"{html.escape(self.filters_text())}</p>{self.message.value}{chart}{self.table.value}"
+                f'<p class="sinosoviet-live-note">{LIVE_NOTE}</p></div>')
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = self.widget()._repr_mimebundle_(include=include, exclude=exclude) or {}
+        bundle["text/html"] = self.snapshot_html()
+        bundle["text/plain"] = f"{self.title}: {len(self.rows)} {self.noun} ({self.filters_text()})"
+        return bundle
+
+
+def control_text(control: widgets.Widget) -> str:
+    """What a control is set to, as its labels say it."""
+    value = getattr(control, "label", None) or control.value
+    if isinstance(control, widgets.IntRangeSlider):
+        return "{}–{}".format(*value)
+    if isinstance(value, tuple):
+        return ", ".join(map(str, value))
+    return "yes" if value is True else "no" if value is False else str(value)
+
+
+def options(frame: pd.DataFrame, label: str, everything: str) -> list[tuple[str, str]]:
+    rows = frame.sort_values(label)
+    return [(everything, ALL)] + list(zip(rows[label].astype(str), rows["id"].astype(str)))
+
+
+class TimelineExplorer(Explorer):
+    title = "Events explorer"
+    noun = "events"
+
+    def make_controls(self):
+        t = self.tables
+        return {
+            "period": widgets.Dropdown(options=options(t["periods"].sort_values("order"), "title", "All periods"),
+                                       value=ALL, description="Period"),
+            "category": widgets.SelectMultiple(options=charts.CATEGORY_ORDER, value=tuple(charts.CATEGORY_ORDER),
+                                               description="Categories", rows=6),
+            "person": widgets.Dropdown(options=options(t["people"], "name", "Anyone"), value=ALL, description="Person"),
+            "place": widgets.Dropdown(options=options(t["places"], "name", "Anywhere"), value=ALL, description="Place"),
+            "years": widgets.IntRangeSlider(value=(1923, 1941), min=1923, max=1941, description="Years"),
+        }
+
+    def select(self):
+        events = self.tables["events"]
+        keep = (events.status == "active") & events.category.isin(self.value("category"))
+        keep &= events.date_start.dt.year.between(*self.value("years"))
+        if self.value("period") != ALL:
+            keep &= events.period_id == self.value("period")
+        if self.value("place") != ALL:
+            keep &= events.place_id == self.value("place")
+        if self.value("person") != ALL:
+            keep &= events.people.fillna("").map(lambda cell: self.value("person") in split_list(cell))
+        return events[keep].sort_values(["date_start", "id"])
+
+    def draw(self, rows):
+        data = charts.records(rows, ["id", "date_start", "title", "category", "confidence"])
+        return alt.Chart(data, width=charts.WIDTH, height=200).mark_circle(size=80).encode(
+            x=alt.X("date_start:T", title="Date (earliest possible)"),
+            y=alt.Y("category:N", sort=charts.CATEGORY_ORDER, title=None),
+            color=alt.Color("category:N", sort=charts.CATEGORY_ORDER, title="Category"),
+            tooltip=["title:N", "date_start:T", "category:N", "confidence:N"],
+        ).properties(title="Matching events", description=f"Timeline of {len(rows)} matching events by category.")
+
+    def table_html(self, rows):
+        places = self.tables["places"].set_index("id")["name"]
+        shown = rows.assign(when=rows.apply(pages.when, axis=1), place=rows.place_id.map(places))
+        return pages.table(shown, {"when": "When", "title": "Event", "description": "What happened",
+                                   "category": "Category", "place": "Place", "sources": "Sources"})
+
+
+class AidExplorer(Explorer):
+    title = "Aid explorer"
+    noun = "figures"
+
+    def make_controls(self):
+        aid = self.tables["aid_deliveries"]
+        cited = sorted({s.split("[")[0] for cell in aid.sources for s in split_list(cell)})
+        return {
+            "category": widgets.Dropdown(options=[("All categories", ALL)] + [(c.replace("_", " "), c) for c in
+                                         aid.category.cat.categories if (aid.category == c).any()],
+                                         value=ALL, description="Category"),
+            "years": widgets.IntRangeSlider(value=(1937, 1941), min=1937, max=1941, description="Years"),
+            "totals": widgets.Checkbox(value=True, description="Include 1937–1941 totals"),
+            "source": widgets.Dropdown(options=[("All sources", ALL)] + [(s, s) for s in cited], value=ALL,
+                                       description="Source"),
+        }
+
+    def select(self):
+        aid = self.tables["aid_deliveries"]
+        keep = aid.year.between(*self.value("years")).fillna(False).astype(bool)
+        if self.value("totals"):
+            keep |= aid.year.isna()
+        if self.value("category") != ALL:
+            keep &= aid.category == self.value("category")
+        if self.value("source") != ALL:
+            keep &= aid.sources.map(lambda cell: any(s.split("[")[0] == self.value("source") for s in split_list(cell)))
+        return aid[keep].sort_values(["category", "item", "year", "id"], na_position="first")
+
+    def draw(self, rows):
+        return charts.aid_chart(rows)
+
+    def table_html(self, rows):
+        return pages.table(rows, {"item": "Item", "year": "Year", "quantity_low": "Low", "quantity_best": "Best",
+                                  "quantity_high": "High", "unit": "Unit", "sources": "Source", "note": "Note"})
+
+
+class ClaimsExplorer(Explorer):
+    title = "Claims explorer"
+    noun = "claims"
+
+    def make_controls(self):
+        verdicts = [("Any verdict", ALL)] + [(v, v) for v in charts.VERDICT_ORDER]
+        verdict = widgets.Dropdown(options=verdicts, value=ALL, description="Verdict")
+        claim = widgets.Dropdown(options=self.claim_options(ALL), description="Claim", layout=widgets.Layout(width="40em"))
+        verdict.observe(lambda change: setattr(claim, "options", self.claim_options(change["new"])), names="value")
+        return {"verdict": verdict, "claim": claim}
+
+    def claim_options(self, verdict: str) -> list[tuple[str, str]]:
+        claims = self.tables["claims"]
+        if verdict != ALL:
+            claims = claims[claims.verdict == verdict]
+        return [(f"{c.id} · {c.topic}", c.id) for c in claims.itertuples()]
+
+    def select(self):
+        claims = self.tables["claims"]
+        return claims[claims.id == self.value("claim")]
+
+    def draw(self, rows):
+        variants = self.tables["claim_variants"]
+        numeric = variants[variants.claim_id == rows.id.iloc[0]].assign(label=lambda f: f.source_id,
+                                                                          sources=lambda f: f.source_id)
+        if numeric[["value_low", "value_best", "value_high"]].notna().any(axis=None):
+            return charts.source_spread(numeric, "value", "label", "Each source's figure for this claim",
+                                        str(numeric.unit.dropna().iloc[0]) if numeric.unit.notna().any() else "Value")
+        return None
+
+    def table_html(self, rows):
+        return pages.claim_block(next(rows.itertuples()), self.tables["claim_variants"])
+
+
+class MapExplorer(Explorer):
+    title = "Map explorer"
+    noun = "places"
+
+    def make_controls(self):
+        return {"period": widgets.Dropdown(options=options(self.tables["periods"].sort_values("order"), "title",
+                                                           "All periods"), value=ALL, description="Period"),
+                "years": widgets.IntRangeSlider(value=(1923, 1941), min=1923, max=1941, description="Years")}
+
+    def events(self) -> pd.DataFrame:
+        events = self.tables["events"]
+        keep = (events.status == "active") & events.date_start.dt.year.between(*self.value("years"))
+        if self.value("period") != ALL:
+            keep &= events.period_id == self.value("period")
+        return events[keep]
+
+    def select(self):
+        return charts.places_of(self.events(), self.tables["places"])
+
+    def draw(self, rows):
+        return charts.events_map(rows, "Places of the selected events")
+
+    def table_html(self, rows):
+        return pages.table(rows.sort_values("events", ascending=False),
+                           {"name": "Place", "name_period": "Period spelling", "name_native": "Native script",
+                            "events": "Events"})
+
+
+def timeline(tables: dict[str, pd.DataFrame]) -> TimelineExplorer:
+    return TimelineExplorer(tables)
+
+
+def aid(tables: dict[str, pd.DataFrame]) -> AidExplorer:
+    return AidExplorer(tables)
+
+
+def claims(tables: dict[str, pd.DataFrame]) -> ClaimsExplorer:
+    return ClaimsExplorer(tables)
+
+
+def places_map(tables: dict[str, pd.DataFrame]) -> MapExplorer:
+    return MapExplorer(tables)
