@@ -139,7 +139,7 @@ def categories_by_year(events: pd.DataFrame, period_id: str, title: str) -> alt.
 
 def basemap_layer() -> alt.Chart:
     features = alt.Data(values=basemap_features())
-    return alt.Chart(features).mark_geoshape(fill="#eeeeee", stroke="#999999", strokeWidth=0.5)
+    return alt.Chart(features).mark_geoshape(fill="#eeeeee", stroke="#999999", strokeWidth=0.5, aria=False)
 
 
 def place_map(events: pd.DataFrame, places: pd.DataFrame, period_id: str, title: str) -> alt.LayerChart:

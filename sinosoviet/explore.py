@@ -16,8 +16,8 @@ from . import charts, pages, render
 from .data import split_list
 
 ALL = "all"
-LIVE_NOTE = ("This is a saved view. To filter it yourself, open this notebook in Jupyter (the launch "
-             "buttons at the top of the page, or <code>make book</code> then <code>jupyter lab</code> in a clone).")
+LIVE_NOTE = ("This is a saved view. To filter it yourself, run the notebook in Jupyter: in a clone of the "
+             "project, <code>make book</code>, then <code>.venv/bin/jupyter lab notebooks/explore.ipynb</code>.")
 
 
 class Explorer:

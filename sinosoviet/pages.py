@@ -8,6 +8,8 @@ import html
 import pandas as pd
 from IPython.display import HTML
 
+from .render import html_table
+
 VERDICT_LABELS = {"supported": "Supported", "contested": "Contested", "wrong": "Wrong", "unresolved": "Unresolved"}
 
 
@@ -17,12 +19,8 @@ def text(value) -> str:
 
 def table(frame: pd.DataFrame, headers: dict[str, str], caption: str | None = None) -> str:
     """An escaped HTML table of the given columns, in the given order, with readable headers."""
-    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in headers.values())
-    rows = "".join("<tr>" + "".join(f"<td>{html.escape(text(v))}</td>" for v in row) + "</tr>"
-                   for row in frame[list(headers)].itertuples(index=False))
-    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return (f'<div class="sinosoviet-table-wrap"><table class="sinosoviet-data">{cap}<thead><tr>{head}</tr></thead>'
-            f"<tbody>{rows}</tbody></table></div>")
+    rows = ([text(v) for v in row] for row in frame[list(headers)].itertuples(index=False))
+    return html_table(list(headers.values()), rows, caption)
 
 
 def life(row) -> str:

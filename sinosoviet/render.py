@@ -42,16 +42,22 @@ def tabular_datasets(spec: dict) -> list[tuple[str, list[dict]]]:
     return found
 
 
+def html_table(headers: list[str], rows, caption: str | None = None) -> str:
+    """An escaped HTML table in a focusable wrapper (keyboard users can scroll a wide table)."""
+    head = "".join(f'<th scope="col">{html.escape(str(h))}</th>' for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row) + "</tr>" for row in rows)
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    label = html.escape(caption or "Data table", quote=True)
+    return (f'<div class="sinosoviet-table-wrap" tabindex="0" role="region" aria-label="{label}">'
+            f'<table class="sinosoviet-data">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>')
+
+
 def data_table(spec: dict) -> str:
     """The chart's data as escaped HTML tables inside a <details> element."""
     tables = []
     for _, rows in tabular_datasets(spec):
         columns = list(dict.fromkeys(k for r in rows for k in r))
-        head = "".join(f"<th scope=\"col\">{html.escape(str(c))}</th>" for c in columns)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(_cell(r.get(c)))}</td>" for c in columns) + "</tr>" for r in rows
-        )
-        tables.append(f"<table class=\"sinosoviet-data\"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+        tables.append(html_table(columns, ([r.get(c) for c in columns] for r in rows)))
     if not tables:
         return ""
     return "<details class=\"sinosoviet-chart-data\"><summary>Data shown in this chart</summary>" + "".join(tables) + "</details>"

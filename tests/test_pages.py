@@ -3,6 +3,7 @@ requests, and every chart draws marks."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from html.parser import HTMLParser
 from urllib.parse import urlparse
 
@@ -109,3 +110,22 @@ def test_bound_dropdown_redraws_the_chart(browser, book_server, page):
     tab.context.close()
     assert before == 0 and after > 0, f"{page}: faded marks before {before}, after choosing 'aid' {after}"
     assert not errors and not failures
+
+
+def axe_script() -> str:
+    import axe_playwright_python
+
+    return str(Path(axe_playwright_python.__file__).with_name("axe.min.js"))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_has_no_serious_accessibility_violations(browser, book_server, page):
+    """axe-core (shipped in the axe-playwright-python wheel) on the rendered page, charts drawn."""
+    tab, _, _ = open_page(browser, book_server, page)
+    wait_for_charts(tab)
+    tab.add_script_tag(path=axe_script())
+    result = tab.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    tab.context.close()
+    serious = [f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} nodes, e.g. {v['nodes'][0]['target']}"
+               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, f"{page}: " + "; ".join(serious)
