@@ -84,16 +84,50 @@ def wait_for_charts(tab) -> list[dict]:
         " svg [class^=mark-] rect, svg [class^=mark-] circle, svg [class^=mark-] line, svg [class^=mark-] text').length}))")
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_page_renders_offline(browser, book_server, page):
-    tab, errors, failures = open_page(browser, book_server, page)
+def visit(browser, base: str, page: str) -> dict:
+    """One visit to a page: console errors, failed requests, charts, and axe-core's violations."""
+    tab, errors, failures = open_page(browser, base, page)
     charts = wait_for_charts(tab)
+    tab.add_script_tag(path=axe_script())
+    # no preload: axe would re-fetch @import-ed theme stylesheets against the page's URL (404s)
+    axe = tab.evaluate("async () => await axe.run(document, {resultTypes: ['violations'], preload: false})")
     tab.context.close()
-    assert not failures, f"{page}: failed requests {failures}"
-    assert not errors, f"{page}: console errors {errors}"
-    broken = [c for c in charts if c["error"] or c["marks"] == 0]
+    return {"errors": errors, "failures": failures, "charts": charts, "violations": axe["violations"]}
+
+
+@pytest.fixture(scope="module")
+def visits(browser, book_server):
+    cache = {}
+
+    def get(page: str) -> dict:
+        if page not in cache:
+            cache[page] = visit(browser, book_server, page)
+        return cache[page]
+
+    return get
+
+
+def axe_script() -> str:
+    import axe_playwright_python
+
+    return str(Path(axe_playwright_python.__file__).with_name("axe.min.js"))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_offline(visits, page):
+    seen = visits(page)
+    assert not seen["failures"], f"{page}: failed requests {seen['failures']}"
+    assert not seen["errors"], f"{page}: console errors {seen['errors']}"
+    broken = [c for c in seen["charts"] if c["error"] or c["marks"] == 0]
     assert not broken, f"{page}: charts that did not draw {broken}"
 
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_has_no_serious_accessibility_violations(visits, page):
+    """axe-core (shipped in the axe-playwright-python wheel) on the rendered page, charts drawn."""
+    serious = [f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} nodes, e.g. {v['nodes'][0]['target']}"
+               for v in visits(page)["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, f"{page}: " + "; ".join(serious)
 
 
 @pytest.mark.parametrize("page", ["notebooks/p1-1923-1927.html", "notebooks/p5-1937-1939.html"])
@@ -110,22 +144,3 @@ def test_bound_dropdown_redraws_the_chart(browser, book_server, page):
     tab.context.close()
     assert before == 0 and after > 0, f"{page}: faded marks before {before}, after choosing 'aid' {after}"
     assert not errors and not failures
-
-
-def axe_script() -> str:
-    import axe_playwright_python
-
-    return str(Path(axe_playwright_python.__file__).with_name("axe.min.js"))
-
-
-@pytest.mark.parametrize("page", PAGES)
-def test_page_has_no_serious_accessibility_violations(browser, book_server, page):
-    """axe-core (shipped in the axe-playwright-python wheel) on the rendered page, charts drawn."""
-    tab, _, _ = open_page(browser, book_server, page)
-    wait_for_charts(tab)
-    tab.add_script_tag(path=axe_script())
-    result = tab.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    tab.context.close()
-    serious = [f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} nodes, e.g. {v['nodes'][0]['target']}"
-               for v in result["violations"] if v["impact"] in ("serious", "critical")]
-    assert not serious, f"{page}: " + "; ".join(serious)
