@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JB     := $(BIN)/jupyter-book
 
-.PHONY: book test notebooks chromium clean
+.PHONY: book test notebooks pdf bench chromium clean
 .DEFAULT_GOAL := book
 
 $(STAMP): requirements.txt
@@ -24,10 +24,16 @@ book: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python -m sinosoviet.notebooks execute notebooks/*.ipynb
 
+# The print edition: the single-page build printed by headless Chromium once every chart has drawn.
+PRINT := _build/print/_build/singlehtml
+pdf: $(STAMP) chromium
+	$(JB) build . --builder singlehtml --path-output _build/print --warningiserror --nitpick --keep-going --quiet
+	$(BIN)/python -m sinosoviet.pdf $(PRINT) book/introduction.html _build/pdf/book.pdf
+
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
-test: $(STAMP) chromium book
+test: $(STAMP) chromium book pdf
 	$(BIN)/python -m pytest
 
 clean:

@@ -128,7 +128,6 @@ def categories_by_year(events: pd.DataFrame, period_id: str, title: str) -> alt.
         x=alt.X("year:O", title="Year"),
         y=alt.Y("events:Q", title="Events recorded"),
         color=alt.Color("category:N", sort=CATEGORY_ORDER, title="Category"),
-        order=alt.Order("category:N"),
         opacity=alt.condition((alt.datum.category == pick) | (pick == "all"), alt.value(1), alt.value(0.2)),
         tooltip=["year:O", "category:N", "events:Q"],
     ).add_params(pick).properties(

@@ -72,8 +72,8 @@ def chart_html(spec: dict) -> str:
     label = html.escape(spec.get("description", "Chart"), quote=True)
     return (
         f'<div class="sinosoviet-figure"><div id="{cid}" class="sinosoviet-chart" role="img" aria-label="{label}"></div>\n'
-        f'<script type="application/json" id="{cid}-spec">{script_safe(spec_json(spec))}</script>\n'
-        f'<script>window.sinosovietEmbed && window.sinosovietEmbed("{cid}");</script>\n'
+        f'<script type="application/json" class="sinosoviet-spec">{script_safe(spec_json(spec))}</script>\n'
+        f'<script>window.sinosovietEmbed && window.sinosovietEmbed(document.currentScript);</script>\n'
         f"{data_table(spec)}</div>"
     )
 

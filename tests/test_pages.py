@@ -56,7 +56,9 @@ def open_page(browser, base: str, page: str):
     context = browser.new_context()
     tab = context.new_page()
     errors, failures = [], []
-    tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    # errors, and Vega's own warnings about a spec ("WARN ...")
+    tab.on("console", lambda msg: errors.append(msg.text)
+           if msg.type == "error" or (msg.type == "warning" and msg.text.startswith("WARN")) else None)
     tab.on("pageerror", lambda exc: errors.append(str(exc)))
     tab.on("requestfailed", lambda req: failures.append(f"{req.url} ({req.failure})"))
 
