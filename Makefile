@@ -11,7 +11,7 @@ JB     := $(BIN)/jupyter-book
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.txt
 	# the package is imported from the working tree (no build step, no setuptools needed)
 	$(BIN)/python -c "import sysconfig, pathlib; pathlib.Path(sysconfig.get_paths()['purelib'], 'sinosoviet-src.pth').write_text('$(CURDIR)\n')"
 	touch $@
@@ -29,6 +29,10 @@ PRINT := _build/print/_build/singlehtml
 pdf: $(STAMP) chromium
 	$(JB) build . --builder singlehtml --path-output _build/print --warningiserror --nitpick --keep-going --quiet
 	$(BIN)/python -m sinosoviet.pdf $(PRINT) book/introduction.html _build/pdf/book.pdf
+
+# Build times beside a floor book, page weights, chart drawing time: _build/bench/report.md
+bench: $(STAMP) chromium
+	$(BIN)/python -m sinosoviet.bench
 
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)

@@ -5,28 +5,12 @@ Usage: python -m sinosoviet.pdf HTML_DIR PAGE OUT.pdf  (writes OUT.json beside t
 charts the page had and how many drew)."""
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import shutil
 import sys
-import threading
 from pathlib import Path
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def serve(directory: Path) -> http.server.ThreadingHTTPServer:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(directory)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
+from .browser import launch, serve
 
 def print_pdf(html_dir: Path, page: str, out: Path) -> dict:
     from playwright.sync_api import sync_playwright
@@ -37,7 +21,7 @@ def print_pdf(html_dir: Path, page: str, out: Path) -> dict:
     server = serve(html_dir)
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+            browser = launch(p)
             tab = browser.new_page(viewport={"width": 1000, "height": 1400})
             # offline, as the book: the single-page build still names MathJax's CDN, which is not needed
             tab.route("**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging as logging_std
+import sys
 from pathlib import Path
 
 import vl_convert
@@ -23,16 +24,19 @@ logger = logging.getLogger(__name__)
 
 
 def write_bundle(directory: Path) -> Path:
+    """Bundling takes seconds, so the bundle is kept beside a stamp naming what made it."""
     directory.mkdir(parents=True, exist_ok=True)
-    target = directory / BUNDLE
-    text = vl_convert.javascript_bundle(vl_version=VEGA_LITE_VERSION)
-    if not target.exists() or target.read_text(encoding="utf-8") != text:
-        target.write_text(text, encoding="utf-8")
+    target, stamp = directory / BUNDLE, directory.with_name(directory.name + ".stamp")
+    made_by = f"vl-convert {vl_convert.__version__}, vega-lite {VEGA_LITE_VERSION}"
+    if not target.exists() or not stamp.exists() or stamp.read_text(encoding="utf-8") != made_by:
+        target.write_text(vl_convert.javascript_bundle(vl_version=VEGA_LITE_VERSION), encoding="utf-8")
+        stamp.write_text(made_by, encoding="utf-8")
     return target
 
 
 def add_static(app, config) -> None:
-    generated = Path(app.doctreedir).parent / "sinosoviet-static"
+    # kept with the environment, not in _build: a clean build need not bundle again
+    generated = Path(sys.prefix) / "share" / "sinosoviet-static"
     write_bundle(generated)
     config.html_static_path = [*config.html_static_path, str(STATIC), str(generated)]
     # Without a default the theme starts from an empty colour mode and logs a console error.
