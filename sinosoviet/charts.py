@@ -260,3 +260,29 @@ def verdicts_chart(claims: pd.DataFrame) -> alt.Chart:
         description="Stacked horizontal bars: for each section of the seed article, how many of its statements "
                     "the claims ledger finds supported, contested, wrong or unresolved.",
     )
+
+
+def routes_map(routes: pd.DataFrame, places: pd.DataFrame, title: str) -> alt.LayerChart:
+    """Supply routes as lines through their stops, on the base map; the legend picks a route."""
+    stops = routes.merge(places[["id", "name", "name_period", "lat", "lon"]], left_on="place_id", right_on="id",
+                         suffixes=("", "_place")).sort_values(["route", "seq"])
+    data = records(stops, ["route", "name", "seq", "place_id", "name_place", "name_period", "mode", "lat", "lon"])
+    pick = alt.selection_point(fields=["name"], bind="legend", name="legend_route")
+    base = alt.Chart(data).encode(
+        longitude="lon:Q", latitude="lat:Q",
+        color=alt.Color("name:N", title="Route", legend=alt.Legend(orient="bottom", columns=1, labelLimit=0)),
+        opacity=alt.condition(pick, alt.value(0.9), alt.value(0.15)))
+    lines = base.mark_line(strokeWidth=3).encode(order="seq:Q", detail="route:N")
+    stops_layer = base.mark_circle(size=60, stroke="white").encode(
+        tooltip=[alt.Tooltip("name:N", title="Route"), alt.Tooltip("seq:Q", title="Stop"),
+                 alt.Tooltip("name_place:N", title="Place"), alt.Tooltip("name_period:N", title="Period spelling"),
+                 alt.Tooltip("mode:N", title="From the previous stop by")])
+    labels = alt.Chart(data).mark_text(dx=7, align="left", fontSize=10).encode(
+        longitude="lon:Q", latitude="lat:Q", text="name_place:N")
+    return alt.layer(basemap_layer(), lines.add_params(pick), stops_layer, labels).project(
+        type="mercator", scale=420, center=[98, 34], clipExtent=[[0, 0], [WIDTH, 460]],
+    ).properties(
+        width=WIDTH, height=460, title=title,
+        description=f"Map of {stops.route.nunique()} supply routes into China drawn as lines through their "
+                    f"{len(stops)} named stops, from Soviet Central Asia, Mongolia, French Indochina and Burma.",
+    )

@@ -30,7 +30,7 @@ def test_frictionless_validates_the_package():
 
 def test_every_table_in_the_package_loads(tables):
     assert set(tables) >= {"periods", "events", "people", "places", "sources", "credits", "aid_deliveries",
-                           "personnel", "air_war", "claims", "claim_variants"}
+                           "personnel", "air_war", "claims", "claim_variants", "routes"}
     assert all(len(frame) for frame in tables.values())
 
 
@@ -150,3 +150,11 @@ def test_seed_quotes_are_verbatim(tables):
     seed = variants[variants.source_id == SEED_ID]
     missing = [row.id for row in seed.itertuples() if pd.isna(row.quote) or squash(row.quote) not in text]
     assert not missing, f"seed quotes not found word for word in the article: {missing}"
+
+
+def test_routes_run_in_order(tables):
+    routes = tables["routes"]
+    for route, stops in routes.groupby("route"):
+        assert list(stops.sort_values("seq").seq) == list(range(1, len(stops) + 1)), route
+        assert stops.sort_values("seq")["mode"].iloc[1:].notna().all(), f"{route}: a stop after the first lacks its mode"
+        assert stops.name.nunique() == 1, route
