@@ -95,12 +95,6 @@ def claims_section(claims: pd.DataFrame, variants: pd.DataFrame, section: str) -
     return HTML("".join(claim_block(c, variants) for c in rows.itertuples()))
 
 
-def verdict_counts(claims: pd.DataFrame) -> pd.DataFrame:
-    counts = claims.groupby(["section", "verdict"], observed=True, sort=False).size().unstack(fill_value=0)
-    return counts.reindex(columns=list(VERDICT_LABELS), fill_value=0)
-
-
-
 def suggested_citation(cff: dict) -> str:
     """A plain-text citation from CITATION.cff's fields."""
     authors = "; ".join(a.get("name") or f"{a.get('family-names', '')}, {a.get('given-names', '')}" for a in cff["authors"])
