@@ -75,10 +75,6 @@ def period_spans(periods: pd.DataFrame) -> alt.Chart:
     )
 
 
-def basemap_features() -> list[dict]:
-    return json.loads(BASEMAP.read_text(encoding="utf-8"))["features"]
-
-
 def period_events(events: pd.DataFrame, period_id: str) -> pd.DataFrame:
     return events[(events.period_id == period_id) & (events.status == "active")]
 
@@ -137,7 +133,10 @@ def categories_by_year(events: pd.DataFrame, period_id: str, title: str) -> alt.
 
 
 def basemap_layer() -> alt.Chart:
-    features = alt.Data(values=basemap_features())
+    # The GeoJSON goes in as one string that Vega parses, not as nested objects: a notebook stores
+    # nested JSON one number per line, which made each map about 150 kB in every notebook.
+    text = json.dumps(json.loads(BASEMAP.read_text(encoding="utf-8")), separators=(",", ":"))
+    features = alt.Data(values=text, format=alt.DataFormat(type="json", property="features"))
     return alt.Chart(features).mark_geoshape(fill="#eeeeee", stroke="#999999", strokeWidth=0.5, aria=False)
 
 

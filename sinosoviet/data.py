@@ -292,3 +292,27 @@ def load(name: str, data_dir: Path | str = DATA_DIR) -> pd.DataFrame:
 
 def load_all(data_dir: Path | str = DATA_DIR) -> dict[str, pd.DataFrame]:
     return {name: load(name, data_dir) for name in table_names(data_dir)}
+
+
+def source_fields(data_dir: Path | str = DATA_DIR) -> dict[str, list[str]]:
+    """For each table, the columns that cite sources: ;-separated source lists and foreign keys."""
+    found = {}
+    for res in _package(Path(data_dir))["resources"]:
+        listed = [f["name"] for f in res["schema"]["fields"] if f.get("sinosoviet:listOf") == "sources"]
+        keyed = [fk["fields"] for fk in res["schema"].get("foreignKeys", []) if fk["reference"]["resource"] == "sources"]
+        if listed or keyed:
+            found[res["name"]] = listed + keyed
+    return found
+
+
+def source_citations(tables: dict[str, pd.DataFrame], data_dir: Path | str = DATA_DIR) -> pd.DataFrame:
+    """How many rows of each table cite each source (a row citing a source twice counts once):
+    columns source_id, table, rows."""
+    counts = []
+    for name, columns in source_fields(data_dir).items():
+        cited = tables[name][columns].apply(
+            lambda row: {SOURCE_REF.match(item)["id"] for value in row.dropna() for item in split_list(value)}, axis=1)
+        counts.append(cited.explode().dropna().value_counts().rename_axis("source_id").reset_index(name="rows")
+                      .assign(table=name))
+    return pd.concat(counts, ignore_index=True)[["source_id", "table", "rows"]].sort_values(
+        ["source_id", "table"], ignore_index=True)

@@ -1,12 +1,14 @@
-"""HTML tables for the reference pages (names, chronology, claims), built from the datasets.
+"""HTML tables for the reference pages (names, chronology, claims, sources), built from the datasets.
 
 Every value is escaped: the data may hold any text, and it is shown, never interpreted."""
 from __future__ import annotations
 
 import html
+from urllib.parse import urlsplit
 
 import pandas as pd
 from IPython.display import HTML
+from markupsafe import Markup
 
 from .render import html_table
 
@@ -17,10 +19,10 @@ def text(value) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
-def table(frame: pd.DataFrame, headers: dict[str, str], caption: str | None = None) -> str:
+def table(frame: pd.DataFrame, headers: dict[str, str], caption: str | None = None, row_ids=None) -> str:
     """An escaped HTML table of the given columns, in the given order, with readable headers."""
-    rows = ([text(v) for v in row] for row in frame[list(headers)].itertuples(index=False))
-    return html_table(list(headers.values()), rows, caption)
+    rows = ([v if isinstance(v, Markup) else text(v) for v in row] for row in frame[list(headers)].itertuples(index=False))
+    return html_table(list(headers.values()), rows, caption, row_ids)
 
 
 def life(row) -> str:
@@ -93,6 +95,39 @@ def variant_value(row) -> str:
 def claims_section(claims: pd.DataFrame, variants: pd.DataFrame, section: str) -> HTML:
     rows = claims[claims.section == section].sort_values("id")
     return HTML("".join(claim_block(c, variants) for c in rows.itertuples()))
+
+
+def reference(source) -> Markup:
+    """One source as a reference: Author (year). Title. Publisher. Link (shown by its host).
+    A work with no named author is listed by its title."""
+    author, year, title, publisher, url = (text(getattr(source, f)) for f in ("author", "year", "title", "publisher", "url"))
+    title = Markup("<em>{}</em>" if source.kind == "book" else "“{}”").format(title)
+    dated = Markup("({}).").format(year or "n.d.")
+    parts = [Markup("{} {}").format(author, dated), Markup("{}.").format(title)] if author else [
+        Markup("{} {}").format(title, dated)]
+    if publisher:
+        parts.append(Markup("{}.").format(publisher))
+    if url:
+        parts.append(Markup('<a href="{}">{}</a>').format(url, urlsplit(url).hostname or url))
+    return Markup(" ").join(parts)
+
+
+def uses(citations: pd.DataFrame) -> pd.Series:
+    """Per source id, the tables whose rows cite it, e.g. "events 3; claim_variants 1"."""
+    return citations.groupby("source_id").apply(
+        lambda f: "; ".join(f"{t} {n}" for t, n in zip(f.table, f.rows)), include_groups=False)
+
+
+def sources_list(sources: pd.DataFrame, citations: pd.DataFrame) -> HTML:
+    """Every source, each row anchored by its id so that `bibliography.html#<id>` leads to it."""
+    order = (sources.author.fillna("") + " " + sources.title).str.replace(r"^\W+", "", regex=True).str.casefold()
+    rows = sources.assign(order=order)
+    rows = rows.sort_values(["order", "id"])
+    rows = rows.assign(reference=[reference(r) for r in rows.itertuples()],
+                       data_rows=rows.id.map(uses(citations)).fillna("none"))
+    return HTML(table(rows, {"reference": "Source", "kind": "Kind", "data_rows": "Data rows citing it", "id": "Id"},
+                      f"{len(rows)} sources, alphabetical by author or, where none is named, by title",
+                      row_ids=list(rows.id)))
 
 
 def suggested_citation(cff: dict) -> str:

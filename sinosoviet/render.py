@@ -13,8 +13,9 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+from itertools import repeat
 
-import altair as alt
+from markupsafe import Markup
 
 NAME = "sinosoviet"
 VEGALITE_MIME = "application/vnd.vegalite.v6+json"
@@ -42,10 +43,12 @@ def tabular_datasets(spec: dict) -> list[tuple[str, list[dict]]]:
     return found
 
 
-def html_table(headers: list[str], rows, caption: str | None = None) -> str:
-    """An escaped HTML table in a focusable wrapper (keyboard users can scroll a wide table)."""
+def html_table(headers: list[str], rows, caption: str | None = None, row_ids=None) -> str:
+    """An escaped HTML table in a focusable wrapper (keyboard users can scroll a wide table).
+    Cells are text, escaped here, or `Markup` built from escaped parts; `row_ids` become anchors."""
     head = "".join(f'<th scope="col">{html.escape(str(h))}</th>' for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row) + "</tr>" for row in rows)
+    ids = (f' id="{html.escape(i, quote=True)}"' for i in row_ids) if row_ids is not None else repeat("")
+    body = "".join(f"<tr{i}>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>" for i, row in zip(ids, rows))
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     label = html.escape(caption or "Data table", quote=True)
     return (f'<div class="sinosoviet-table-wrap" tabindex="0" role="region" aria-label="{label}">'
@@ -64,7 +67,9 @@ def data_table(spec: dict) -> str:
 
 
 def _cell(value) -> str:
-    return "" if value is None else str(value)
+    if isinstance(value, Markup):
+        return str(value)
+    return "" if value is None else html.escape(str(value))
 
 
 def chart_html(spec: dict) -> str:
@@ -84,6 +89,9 @@ def renderer(spec: dict, **metadata) -> dict:
 
 def enable() -> None:
     """Register and enable the renderer (idempotent). Imported by `sinosoviet.charts`."""
+    # imported here: the book build reads this module's constants and should not pay for altair
+    import altair as alt
+
     if NAME not in alt.renderers.names():
         alt.renderers.register(NAME, renderer)
     alt.renderers.enable(NAME)

@@ -2,6 +2,7 @@
 codebook and the bibliography in step, and the coverage the book promises."""
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -158,3 +159,31 @@ def test_routes_run_in_order(tables):
         assert list(stops.sort_values("seq").seq) == list(range(1, len(stops) + 1)), route
         assert stops.sort_values("seq")["mode"].iloc[1:].notna().all(), f"{route}: a stop after the first lacks its mode"
         assert stops.name.nunique() == 1, route
+
+
+def cited_in_text() -> set[str]:
+    """Keys of every {cite} role in the book's Markdown pages and notebooks' Markdown cells."""
+    texts = [p.read_text(encoding="utf-8") for p in (ROOT / "book").glob("*.md")]
+    for path in (ROOT / "notebooks").glob("*.ipynb"):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        texts += ["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]
+    roles = re.findall(r"\{cite(?::[a-z]+)?\}`([^`]+)`", "\n".join(texts))
+    return {key.strip() for role in roles for key in role.split(",")}
+
+
+def test_every_source_is_cited_by_the_data_or_the_text(tables):
+    in_text, in_data = cited_in_text(), set(data.source_citations(tables).source_id)
+    known = set(tables["sources"].id)
+    assert in_text <= known, f"cited but not in sources.csv: {sorted(in_text - known)}"
+    assert len(in_text) >= 50 and len(in_data) >= 400
+    assert not known - in_text - in_data, f"sources nothing cites: {sorted(known - in_text - in_data)}"
+
+
+def test_every_personal_name_in_the_bibliography_says_which_part_is_the_surname():
+    """BibTeX reads "Hu Bo" as given name Hu, surname Bo: wrong for Chinese names, which put the
+    surname first. So a name of more than one word is written "Surname, Given" or braced whole."""
+    bib = sources.BIB.read_text(encoding="utf-8")
+    names = [n for m in re.finditer(r"^\s*(?:author|editor)\s*=\s*\{(.*)\},?\s*$", bib, re.M)
+             for n in re.split(r"\s+and\s+", m.group(1))]
+    ambiguous = [n for n in names if " " in n and "," not in n and not (n.startswith("{") and n.endswith("}"))]
+    assert len(names) > 200 and not ambiguous, f"write as 'Surname, Given' or {{Whole Name}}: {ambiguous}"

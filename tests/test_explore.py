@@ -118,3 +118,4 @@ def test_snapshot_is_the_book_view(tables):
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert 'class="sinosoviet-chart"' in bundle["text/html"] and "saved view" in bundle["text/html"]
     assert bundle["text/plain"].startswith("Events explorer:")
+

@@ -10,7 +10,7 @@ import pytest
 
 from sinosoviet import data
 from sinosoviet.data import DataError
-from sinosoviet.render import data_table
+from sinosoviet.render import data_table, html_table
 
 
 @pytest.fixture
@@ -292,3 +292,29 @@ def test_types(data_dir):
 def test_unknown_table():
     with pytest.raises(KeyError, match="no table 'nope'"):
         data.load("nope")
+
+
+# --- who cites which source -----------------------------------------------------------------
+
+def test_source_citations_count_rows_not_mentions(data_dir):
+    # every event names src-garver1988 twice, with two locators: each row counts once
+    column = rows_of(data_dir / "events.csv")[0].index("sources")
+    edit_columns(data_dir / "events.csv",
+                 lambda r: r if r[column] == "sources" else [*r[:column], "src-garver1988[p. 1];src-garver1988[p. 2]", *r[column + 1:]])
+    tables = data.load_all(data_dir)
+    cited = data.source_citations(tables, data_dir)
+    events = cited[cited.table == "events"]
+    assert events.to_dict("records") == [{"source_id": "src-garver1988", "table": "events", "rows": len(tables["events"])}]
+    # claim variants cite through a foreign key, not a list
+    variants = cited[cited.table == "claim_variants"]
+    assert variants.rows.sum() == len(tables["claim_variants"])
+
+
+def test_markup_cells_are_kept_and_text_cells_escaped():
+    from markupsafe import Markup
+
+    link = Markup('<a href="{}">{}</a>').format('https://example.org/?a=1&b="2"', "<x>")
+    shown = html_table(["Text", "Link"], [["<b>&", link]], row_ids=['src-"a"'])
+    assert "<td>&lt;b&gt;&amp;</td>" in shown
+    assert '<a href="https://example.org/?a=1&amp;b=&#34;2&#34;">&lt;x&gt;</a>' in shown
+    assert '<tr id="src-&quot;a&quot;">' in shown

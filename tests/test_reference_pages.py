@@ -1,0 +1,50 @@
+"""The reference pages of the built book let a reader find every person, place, event and source:
+each is generated from the data, so each row of the data must be on its page."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import HTML
+from sinosoviet import data
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return data.load_all()
+
+
+def page(name: str) -> str:
+    path = HTML / name
+    if not path.exists():
+        pytest.fail(f"{name} is not built: run `make book` (make test does it first)")
+    return path.read_text(encoding="utf-8")
+
+
+def cells(html: str) -> set[str]:
+    return set(re.findall(r"<td>([^<]*)</td>", html))
+
+
+def test_every_source_has_an_anchored_row_and_every_cited_work_a_full_entry(tables):
+    html = page("notebooks/bibliography.html")
+    anchored = re.findall(r'<tr id="(src-[^"]+)">', html)
+    assert sorted(anchored) == sorted(tables["sources"].id)
+    formatted = len(re.findall(r'class="citation" id="[^"]+" role="doc-biblioentry"', html))
+    assert formatted >= 50, f"only {formatted} formatted entries for the works cited in the text"
+    assert "Missionaries of Revolution" in html
+
+
+def test_concordance_names_every_person_and_place(tables):
+    shown = cells(page("notebooks/names.html"))
+    for name in ("people", "places"):
+        active = tables[name][tables[name].status == "active"]
+        missing = set(active.id) - shown
+        assert not missing, f"{name} missing from the concordance: {sorted(missing)[:5]}"
+
+
+def test_chronology_lists_every_event(tables):
+    shown = cells(page("notebooks/chronology.html"))
+    events = tables["events"][tables["events"].status == "active"]
+    missing = set(events.id) - shown
+    assert not missing and len(events) >= 200, f"events missing from the chronology: {sorted(missing)[:5]}"
