@@ -1,8 +1,17 @@
-"""data/README.md, the codebook, generated from data/datapackage.json so that the two cannot
-drift (a test compares them). Run: python -m sinosoviet.codebook > data/README.md"""
+"""The codebook, generated from data/datapackage.json so that it cannot drift: as Markdown in
+data/README.md (a test compares them; run python -m sinosoviet.codebook > data/README.md), and as
+HTML tables on the book's data page, where Markdown tables of this size cost a second per build."""
 from __future__ import annotations
 
+import html
+import re
+
+from markupsafe import Markup
+
 from . import data
+from .render import html_table
+
+HEADERS = ["column", "type", "meaning", "constraints"]
 
 INTRO = """# Codebook: Soviet intervention in China, 1923–1941
 
@@ -10,7 +19,8 @@ Generated from `datapackage.json` by `python -m sinosoviet.codebook`; edit the d
 this file. Version {version}. Data licence: {licence}.
 
 ## Using the tables
-Every table is a UTF-8 CSV with a header row and `\\n` line ends, readable with plain
+"""
+USAGE = """Every table is a UTF-8 CSV with a header row and `\\n` line ends, readable with plain
 `pandas.read_csv(path, keep_default_na=False)` (so that empty cells stay empty strings rather
 than NaN where a column is text). `datapackage.json` is a Frictionless Data Package: it types
 every column and states its constraints, primary key and foreign keys
@@ -59,24 +69,61 @@ def cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def table_section(res: dict) -> str:
-    schema = res["schema"]
-    lines = [f"## `{res['path']}`", "", res["description"], "",
-             f"Primary key: `{schema['primaryKey']}`."]
+def with_code(text: str) -> Markup:
+    """Escaped text with its `backticked` spans as <code>."""
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text)))
+
+
+def keys_text(schema: dict) -> list[str]:
+    lines = [f"Primary key: `{schema['primaryKey']}`."]
     for fk in schema.get("foreignKeys", []):
         lines.append(f"Foreign key: `{fk['fields']}` → `{fk['reference']['resource']}.csv` `id`.")
-    lines += ["", "| column | type | meaning | constraints |", "|---|---|---|---|"]
-    for field in schema["fields"]:
-        lines.append(f"| `{field['name']}` | {field.get('type', 'string')} | {cell(field['description'])} | {cell(constraint_text(field))} |")
+    return lines
+
+
+def field_rows(schema: dict) -> list[list[str]]:
+    return [[f"`{f['name']}`", f.get("type", "string"), f["description"], constraint_text(f)] for f in schema["fields"]]
+
+
+def table_section(res: dict) -> str:
+    schema = res["schema"]
+    lines = [f"## `{res['path']}`", "", res["description"], "", *keys_text(schema)]
+    lines += ["", "| " + " | ".join(HEADERS) + " |", "|---|---|---|---|"]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in field_rows(schema)]
     return "\n".join(lines)
+
+
+def table_section_html(res: dict) -> str:
+    schema = res["schema"]
+    name = res["path"]
+    anchor = "codebook-" + res["name"].replace("_", "-")
+    rows = ([with_code(c) for c in row] for row in field_rows(schema))
+    return (f'<h4 id="{anchor}"><code>{html.escape(name)}</code></h4><p>{with_code(res["description"])}</p>'
+            f'<p>{"<br>".join(with_code(k) for k in keys_text(schema))}</p>'
+            + html_table(HEADERS, rows, f"Columns of {name}"))
 
 
 def codebook() -> str:
     pkg = data.package()
     licence = ", ".join(lic["name"] for lic in pkg.get("licenses", []))
-    parts = [INTRO.format(version=pkg["version"], licence=licence)]
+    parts = [INTRO.format(version=pkg["version"], licence=licence) + USAGE]
     parts += [table_section(res) for res in pkg["resources"]]
     return "\n\n".join(parts) + "\n"
+
+
+def usage_markdown() -> str:
+    """Version, licence and the conventions of all tables, as on data/README.md."""
+    pkg = data.package()
+    licence = ", ".join(lic["name"] for lic in pkg.get("licenses", []))
+    return f"Data package version {pkg['version']}. Data licence: {licence}.\n\n" + USAGE
+
+
+def codebook_tables_html() -> str:
+    """Every table's columns, as on data/README.md, for the book's data page."""
+    resources = data.package()["resources"]
+    links = " · ".join(f'<a href="#codebook-{r["name"].replace("_", "-")}"><code>{html.escape(r["path"])}</code></a>'
+                       for r in resources)
+    return f'<nav aria-label="Tables of the codebook"><p>{links}</p></nav>' + "".join(map(table_section_html, resources))
 
 
 if __name__ == "__main__":

@@ -106,7 +106,7 @@ def test_chapter_cross_references(slug):
     text = markdown(notebook(slug))
     others = {f"{s}.ipynb" for s in CHAPTERS} - {f"{slug}.ipynb"}
     assert any(o in text for o in others), f"{slug}: no link to another chapter"
-    assert "reading-the-source.ipynb" in text and "../book/data.md" in text
+    assert "reading-the-source.ipynb" in text and "data.ipynb" in text
 
 
 def test_the_book_has_every_kind_of_chart():

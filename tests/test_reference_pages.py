@@ -48,3 +48,15 @@ def test_chronology_lists_every_event(tables):
     events = tables["events"][tables["events"].status == "active"]
     missing = set(events.id) - shown
     assert not missing and len(events) >= 200, f"events missing from the chronology: {sorted(missing)[:5]}"
+
+
+def test_data_page_documents_every_column_and_offers_every_table(tables):
+    html = page("notebooks/data.html")
+    for resource in data.package()["resources"]:
+        section = html.split(f'id="codebook-{resource["name"].replace("_", "-")}"', 1)
+        assert len(section) == 2, f"no codebook section for {resource['name']}"
+        body = section[1].split("<h4 ", 1)[0]
+        columns = set(re.findall(r"<tr><td><code>([^<]+)</code></td>", body))
+        assert columns == {f["name"] for f in resource["schema"]["fields"]}, resource["name"]
+        link = re.search(rf'href="(\.\./_downloads/[0-9a-f]+/{re.escape(resource["path"])})"', html)
+        assert link and (HTML / "notebooks" / link[1]).exists(), f"no download for {resource['path']}"
