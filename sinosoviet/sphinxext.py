@@ -6,6 +6,7 @@ vl-convert-python package, so no page needs a CDN.
 """
 from __future__ import annotations
 
+import gc
 import json
 import logging as logging_std
 import sys
@@ -89,7 +90,17 @@ def tidy_scripts(app, pagename, templatename, context, doctree) -> None:
         context["body"] = context["body"].replace('<div role="list" class="citation-list">', '<div class="citation-list">')
 
 
+def freeze_heap(app=None, env=None) -> list:
+    """Move every object alive now out of the cyclic collector's sight (garbage made later is
+    still collected). A build keeps its imports, environment and doctrees alive to the end, and
+    the collector's full passes over them cost about a second per build (measured)."""
+    gc.freeze()
+    return []  # as an env-updated handler: no documents to re-read
+
+
 def setup(app):
+    freeze_heap()
+    app.connect("env-updated", freeze_heap)
     bibstyle.register()
     app.connect("html-page-context", tidy_scripts)
     app.connect("config-inited", add_static)
