@@ -47,6 +47,13 @@ def places_concordance(places: pd.DataFrame) -> HTML:
                       f"{len(rows)} places, alphabetical by the name used in this book"))
 
 
+def periods_table(periods: pd.DataFrame) -> HTML:
+    rows = periods.sort_values("order").assign(start=periods.date_start.dt.strftime("%-d %B %Y"),
+                                                end=periods.date_end.dt.strftime("%-d %B %Y"))
+    return HTML(table(rows, {"order": "Chapter", "title": "Period", "start": "From", "end": "To", "summary": "In brief"},
+                      "The six periods, one chapter each"))
+
+
 def when(row) -> str:
     """A date as precisely as it is known."""
     start, end, precision = row.date_start, row.date_end, row.date_precision

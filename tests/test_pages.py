@@ -51,9 +51,9 @@ def test_stylesheets_load_no_remote_fonts():
     assert not offenders, f"stylesheets that load from another host: {offenders}"
 
 
-def open_page(browser, base: str, page: str):
+def open_page(browser, base: str, page: str, viewport: dict | None = None):
     """Open a page with every non-loopback request blocked; return (tab, console errors, failures)."""
-    context = browser.new_context()
+    context = browser.new_context(viewport=viewport) if viewport else browser.new_context()
     tab = context.new_page()
     errors, failures = [], []
     # errors, and Vega's own warnings about a spec ("WARN ...")
@@ -145,4 +145,25 @@ def test_bound_dropdown_redraws_the_chart(browser, book_server, page):
     after = timeline.evaluate("el => [...el.querySelectorAll('svg path')].filter(p => p.getAttribute('opacity') === '0.12').length")
     tab.context.close()
     assert before == 0 and after > 0, f"{page}: faded marks before {before}, after choosing 'aid' {after}"
+    assert not errors and not failures
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_reads_in_a_narrow_window(browser, book_server, page):
+    """In a phone-sized window nothing makes the page scroll sideways: charts scale down to the
+    column and wide tables scroll inside their own frame."""
+    tab, errors, failures = open_page(browser, book_server, page, viewport=PHONE)
+    wait_for_charts(tab)
+    page_width = tab.evaluate("() => document.documentElement.scrollWidth")
+    too_wide = tab.eval_on_selector_all(
+        ".sinosoviet-chart svg, img, table:not(.sinosoviet-data), pre",
+        "els => els.filter(el => { const r = el.getBoundingClientRect(); return r.width > 0 && r.right > window.innerWidth + 1"
+        " && !el.closest('.sinosoviet-table-wrap, .highlight, .bd-sidebar-primary, .bd-sidebar-secondary'); })"
+        ".map(el => el.tagName + ' ' + Math.round(el.getBoundingClientRect().right))")
+    tab.context.close()
+    assert page_width <= PHONE["width"], f"{page}: the page is {page_width} px wide in a {PHONE['width']} px window"
+    assert not too_wide, f"{page}: elements past the right edge: {too_wide[:5]}"
     assert not errors and not failures
