@@ -137,11 +137,25 @@ def sources_list(sources: pd.DataFrame, citations: pd.DataFrame) -> HTML:
                       row_ids=list(rows.id)))
 
 
+def cff_authors_and_year(cff: dict) -> str:
+    authors = "; ".join(a.get("name") or f"{a.get('family-names', '')}, {a.get('given-names', '')}" for a in cff["authors"])
+    return f"{authors} ({str(cff['date-released'])[:4]})"
+
+
 def suggested_citation(cff: dict) -> str:
     """A plain-text citation from CITATION.cff's fields."""
-    authors = "; ".join(a.get("name") or f"{a.get('family-names', '')}, {a.get('given-names', '')}" for a in cff["authors"])
-    year = str(cff["date-released"])[:4]
-    return f"{authors} ({year}). {cff['title']} (version {cff['version']}) [{cff['type']}]. Licence: {cff['license']}."
+    return f"{cff_authors_and_year(cff)}. {cff['title']} (version {cff['version']}) [{cff['type']}]. Licence: {cff['license']}."
+
+
+def table_citations(cff: dict, package: dict, tables: dict[str, pd.DataFrame]) -> HTML:
+    """A citation for each table of the data package, naming its file and row count."""
+    rows = pd.DataFrame([{
+        "file": f"data/{res['path']}", "rows": len(tables[res["name"]]),
+        "citation": f"{cff_authors_and_year(cff)}. {cff['title']} (version {cff['version']}), table "
+                    f"data/{res['path']}. Licence: {cff['license']}.",
+    } for res in package["resources"]])
+    return HTML(table(rows, {"file": "Table", "rows": "Rows", "citation": "Citation"},
+                      f"Citations for the {len(rows)} tables of data package version {package['version']}"))
 
 
 def bibtex_citation(cff: dict, key: str = "sinosoviet") -> str:

@@ -187,3 +187,10 @@ def test_every_personal_name_in_the_bibliography_says_which_part_is_the_surname(
              for n in re.split(r"\s+and\s+", m.group(1))]
     ambiguous = [n for n in names if " " in n and "," not in n and not (n.startswith("{") and n.endswith("}"))]
     assert len(names) > 200 and not ambiguous, f"write as 'Surname, Given' or {{Whole Name}}: {ambiguous}"
+
+
+def test_citation_file_and_data_package_share_a_version():
+    import yaml
+
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert str(cff["version"]) == data.package()["version"]

@@ -60,3 +60,9 @@ def test_data_page_documents_every_column_and_offers_every_table(tables):
         assert columns == {f["name"] for f in resource["schema"]["fields"]}, resource["name"]
         link = re.search(rf'href="(\.\./_downloads/[0-9a-f]+/{re.escape(resource["path"])})"', html)
         assert link and (HTML / "notebooks" / link[1]).exists(), f"no download for {resource['path']}"
+
+
+def test_how_to_cite_gives_a_citation_for_every_table(tables):
+    html = page("notebooks/how-to-cite.html")
+    for resource in data.package()["resources"]:
+        assert f"table data/{resource['path']}. Licence" in html, f"no citation for {resource['path']}"
