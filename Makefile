@@ -6,6 +6,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JB     := $(BIN)/jupyter-book
 
+# axe-core, for the accessibility tests, from the npm registry: pinned version and checksum
+AXE_VERSION := 4.12.1
+AXE_SHA256  := 66a8aaa95a8b044a7fd74a5435873bf04ff65a1ca75567c921b7509742085a14
+AXE         := $(VENV)/share/axe-core/axe.min.js
+
 .PHONY: book test notebooks pdf bench chromium clean
 .DEFAULT_GOAL := book
 
@@ -37,7 +42,14 @@ bench: $(STAMP) chromium
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
-test: $(STAMP) chromium book pdf
+$(AXE): Makefile
+	@command -v npm >/dev/null || { echo "make test needs npm (Node.js) to fetch axe-core from the npm registry" >&2; exit 1; }
+	rm -rf $(@D) && mkdir -p $(@D)
+	cd $(@D) && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && tar -xzf axe-core-$(AXE_VERSION).tgz package/axe.min.js
+	echo "$(AXE_SHA256)  $(@D)/package/axe.min.js" | sha256sum --check --quiet
+	mv $(@D)/package/axe.min.js $@ && rm -rf $(@D)/package $(@D)/axe-core-$(AXE_VERSION).tgz && touch $@
+
+test: $(STAMP) chromium $(AXE) book pdf
 	$(BIN)/python -m pytest
 
 clean:
