@@ -10,6 +10,7 @@ import pandas as pd
 from IPython.display import HTML
 from markupsafe import Markup
 
+from .data import SOURCE_REF, split_list
 from .render import html_table
 
 VERDICT_LABELS = {"supported": "Supported", "contested": "Contested", "wrong": "Wrong", "unresolved": "Unresolved"}
@@ -54,6 +55,18 @@ def periods_table(periods: pd.DataFrame) -> HTML:
                       "The six periods, one chapter each"))
 
 
+def source_link(source_id: str, locator: str = "") -> Markup:
+    """A source id linked to its row on the bibliography page (a page beside this one)."""
+    link = Markup('<a href="bibliography.html#{}">{}</a>').format(source_id, source_id)
+    return link + Markup("[{}]").format(locator) if locator else link
+
+
+def source_links(cell: str) -> Markup:
+    """A `sources` cell (src-a;src-b[p. 3]) with every id linked to the bibliography."""
+    refs = (SOURCE_REF.match(item) for item in split_list(cell))
+    return Markup("; ").join(source_link(m["id"], m["locator"] or "") for m in refs)
+
+
 def when(row) -> str:
     """A date as precisely as it is known."""
     start, end, precision = row.date_start, row.date_end, row.date_precision
@@ -70,7 +83,7 @@ def chronology(events: pd.DataFrame, places: pd.DataFrame, period_id: str) -> HT
     names = places.set_index("id")["name"]
     rows = events[(events.period_id == period_id) & (events.status == "active")].sort_values(["date_start", "id"])
     rows = rows.assign(when=rows.apply(when, axis=1), place=rows.place_id.map(names),
-                       sources_list=rows.sources.str.replace(";", "; "))
+                       sources_list=rows.sources.map(source_links))
     return HTML(table(rows, {"when": "When", "title": "Event", "description": "What happened", "category": "Category",
                              "place": "Place", "sources_list": "Sources", "id": "Id"}))
 
@@ -86,7 +99,8 @@ def claim_block(claim, variants: pd.DataFrame) -> str:
            f'<span class="verdict verdict-{html.escape(verdict)}">{VERDICT_LABELS.get(verdict, verdict)}</span></p>',
            quote, f"<p>{html.escape(text(claim.reasoning))}</p>"]
     if len(others):
-        out.append(table(others.assign(value=others.apply(variant_value, axis=1)),
+        linked = others.assign(value=others.apply(variant_value, axis=1), source_id=others.source_id.map(source_link))
+        out.append(table(linked,
                          {"source_id": "Source", "locator": "Where", "value": "What it says", "quote": "In its words"}))
     out.append("</div>")
     return "".join(out)

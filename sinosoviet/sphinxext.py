@@ -71,7 +71,7 @@ def drop_vegalite_notice(app) -> None:
         handler.filters.insert(0, DropVegaLiteNotice())
 
 
-def tidy_scripts(app, pagename, templatename, context, doctree) -> None:
+def tidy_page(app, pagename, templatename, context, doctree) -> None:
     """Drop repeated scripts (Jupyter Book 1 sets up sphinx-togglebutton and sphinx-thebe twice,
     and two `const THEBE_JS_URL` declarations are a console error) and thebe, whose live-code
     loader would fetch from unpkg: readers run notebooks through the launch buttons instead."""
@@ -88,6 +88,10 @@ def tidy_scripts(app, pagename, templatename, context, doctree) -> None:
         # Sphinx wraps citations in role="list" without listitem children (an ARIA error); the
         # entries keep their own doc-biblioentry role
         context["body"] = context["body"].replace('<div role="list" class="citation-list">', '<div class="citation-list">')
+        if app.builder.name == "singlehtml":
+            # the generated tables link source ids to the bibliography page, which in the
+            # single-page (print) build is a part of this very page
+            context["body"] = context["body"].replace('href="bibliography.html#', 'href="#')
 
 
 def freeze_heap(app=None, env=None) -> list:
@@ -102,7 +106,7 @@ def setup(app):
     freeze_heap()
     app.connect("env-updated", freeze_heap)
     bibstyle.register()
-    app.connect("html-page-context", tidy_scripts)
+    app.connect("html-page-context", tidy_page)
     app.connect("config-inited", add_static)
     app.connect("builder-inited", drop_vegalite_notice)
     app.connect("source-read", check_notebook)

@@ -66,3 +66,23 @@ def test_how_to_cite_gives_a_citation_for_every_table(tables):
     html = page("notebooks/how-to-cite.html")
     for resource in data.package()["resources"]:
         assert f"table data/{resource['path']}. Licence" in html, f"no citation for {resource['path']}"
+
+
+def test_every_link_to_a_source_lands_on_its_row():
+    anchors = set(re.findall(r'<tr id="(src-[^"]+)">', page("notebooks/bibliography.html")))
+    linked = {}
+    for path in HTML.rglob("*.html"):
+        for target in re.findall(r'href="bibliography\.html#(src-[^"]+)"', path.read_text(encoding="utf-8")):
+            linked.setdefault(target, path.name)
+    assert len(linked) >= 300, f"only {len(linked)} sources linked from the tables"
+    missing = {t: p for t, p in linked.items() if t not in anchors}
+    assert not missing, f"links to sources with no row: {dict(list(missing.items())[:5])}"
+
+
+def test_print_build_links_sources_within_its_single_page():
+    path = HTML.parent / "print" / "_build" / "singlehtml" / "book" / "introduction.html"
+    if not path.exists():
+        pytest.fail(f"{path} is not built: run `make pdf` (make test does it first)")
+    text = path.read_text(encoding="utf-8")
+    assert 'href="bibliography.html#src-' not in text
+    assert len(re.findall(r'href="#src-[^"]+"', text)) >= 300
