@@ -189,8 +189,10 @@ def test_every_personal_name_in_the_bibliography_says_which_part_is_the_surname(
     assert len(names) > 200 and not ambiguous, f"write as 'Surname, Given' or {{Whole Name}}: {ambiguous}"
 
 
-def test_citation_file_and_data_package_share_a_version():
+def test_citation_file_data_package_and_footer_share_a_version():
     import yaml
 
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     assert str(cff["version"]) == data.package()["version"]
+    footer = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["html"]["extra_footer"]
+    assert f"version {cff['version']}." in footer, "the suggested citation in _config.yml's footer names another version"
