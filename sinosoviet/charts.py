@@ -6,6 +6,7 @@ Every builder takes DataFrames from `sinosoviet.data.load` and returns an Altair
 """
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -132,11 +133,16 @@ def categories_by_year(events: pd.DataFrame, period_id: str, title: str) -> alt.
     )
 
 
+@functools.cache
+def basemap_text() -> str:
+    """The base map as compact GeoJSON text, read once."""
+    return json.dumps(json.loads(BASEMAP.read_text(encoding="utf-8")), separators=(",", ":"))
+
+
 def basemap_layer() -> alt.Chart:
     # The GeoJSON goes in as one string that Vega parses, not as nested objects: a notebook stores
     # nested JSON one number per line, which made each map about 150 kB in every notebook.
-    text = json.dumps(json.loads(BASEMAP.read_text(encoding="utf-8")), separators=(",", ":"))
-    features = alt.Data(values=text, format=alt.DataFormat(type="json", property="features"))
+    features = alt.Data(values=basemap_text(), format=alt.DataFormat(type="json", property="features"))
     return alt.Chart(features).mark_geoshape(fill="#eeeeee", stroke="#999999", strokeWidth=0.5, aria=False)
 
 

@@ -211,6 +211,11 @@ def split_list(value: str | None, separator: str = ";") -> list[str]:
     return [] if not value else value.split(separator)
 
 
+def source_refs(cell: str | None) -> list[tuple[str, str]]:
+    """A validated `sources` cell as (id, locator) pairs, the locator '' where none is given."""
+    return [(m["id"], m["locator"] or "") for m in map(SOURCE_REF.match, split_list(cell))]
+
+
 def check_lists(path: Path, fields: list[dict], rows, records, data_dir: Path) -> None:
     """Fields holding ;-separated ids (people, sources) must name existing rows."""
     for field in fields:
@@ -311,7 +316,7 @@ def source_citations(tables: dict[str, pd.DataFrame], data_dir: Path | str = DAT
     counts = []
     for name, columns in source_fields(data_dir).items():
         cited = tables[name][columns].apply(
-            lambda row: {SOURCE_REF.match(item)["id"] for value in row.dropna() for item in split_list(value)}, axis=1)
+            lambda row: {source_id for value in row.dropna() for source_id, _ in source_refs(value)}, axis=1)
         counts.append(cited.explode().dropna().value_counts().rename_axis("source_id").reset_index(name="rows")
                       .assign(table=name))
     return pd.concat(counts, ignore_index=True)[["source_id", "table", "rows"]].sort_values(

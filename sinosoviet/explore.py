@@ -13,7 +13,7 @@ import altair as alt
 import ipywidgets as widgets
 import pandas as pd
 from . import charts, pages, render
-from .data import split_list
+from .data import source_refs, split_list
 
 ALL = "all"
 LIVE_NOTE = ("This is a saved view. To filter it yourself, run the notebook in Jupyter: in a clone of the "
@@ -158,7 +158,7 @@ class AidExplorer(Explorer):
 
     def make_controls(self):
         aid = self.tables["aid_deliveries"]
-        cited = sorted({s.split("[")[0] for cell in aid.sources for s in split_list(cell)})
+        cited = sorted({source_id for cell in aid.sources for source_id, _ in source_refs(cell)})
         return {
             "category": widgets.Dropdown(options=[("All categories", ALL)] + [(c.replace("_", " "), c) for c in
                                          aid.category.cat.categories if (aid.category == c).any()],
@@ -177,7 +177,7 @@ class AidExplorer(Explorer):
         if self.value("category") != ALL:
             keep &= aid.category == self.value("category")
         if self.value("source") != ALL:
-            keep &= aid.sources.map(lambda cell: any(s.split("[")[0] == self.value("source") for s in split_list(cell)))
+            keep &= aid.sources.map(lambda cell: any(source_id == self.value("source") for source_id, _ in source_refs(cell)))
         return aid[keep].sort_values(["category", "item", "year", "id"], na_position="first")
 
     def draw(self, rows):

@@ -10,7 +10,7 @@ import pandas as pd
 from IPython.display import HTML
 from markupsafe import Markup
 
-from .data import SOURCE_REF, split_list
+from .data import source_refs
 from .render import html_table
 
 VERDICT_LABELS = {"supported": "Supported", "contested": "Contested", "wrong": "Wrong", "unresolved": "Unresolved"}
@@ -63,8 +63,7 @@ def source_link(source_id: str, locator: str = "") -> Markup:
 
 def source_links(cell: str) -> Markup:
     """A `sources` cell (src-a;src-b[p. 3]) with every id linked to the bibliography."""
-    refs = (SOURCE_REF.match(item) for item in split_list(cell))
-    return Markup("; ").join(source_link(m["id"], m["locator"] or "") for m in refs)
+    return Markup("; ").join(source_link(source_id, locator) for source_id, locator in source_refs(cell))
 
 
 def when(row) -> str:

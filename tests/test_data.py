@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from sinosoviet import codebook, data, sources
+from test_chapters import CITE
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seed" / "soviet-intervention-in-china-1937-1941.txt"
@@ -167,7 +168,7 @@ def cited_in_text() -> set[str]:
     for path in (ROOT / "notebooks").glob("*.ipynb"):
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
         texts += ["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]
-    roles = re.findall(r"\{cite(?::[a-z]+)?\}`([^`]+)`", "\n".join(texts))
+    roles = CITE.findall("\n".join(texts))
     return {key.strip() for role in roles for key in role.split(",")}
 
 

@@ -131,19 +131,26 @@ def test_short_row(data_dir):
 
 # --- values --------------------------------------------------------------------------------
 
-def test_malformed_date(data_dir):
-    line = set_cell(data_dir / "events.csv", 1, "date_start", "1923-1-26")
-    raises(data_dir, "events", "not an ISO date", line, "date_start", "1923-1-26")
+# Faults in one cell, reported with that cell's line, column and value: table, data row, column,
+# planted value, rule.
+ONE_CELL_FAULTS = [
+    ("events", 1, "date_start", "1923-1-26", "not an ISO date"),  # malformed_date
+    ("events", 2, "date_end", "1923-02-30", "not a real calendar date"),  # impossible_date
+    ("events", 2, "date_end", "2023-02-03", "above maximum"),  # date_outside_range
+    ("places", 1, "id", "PL-Canton", "does not match pattern"),  # id_pattern
+    ("personnel", 1, "count_best", "-5", "below minimum 0"),  # negative_count
+    ("people", 1, "born", "18x6", "not an integer"),  # not_an_integer
+    ("places", 1, "lat", "95.0", "above maximum 90"),  # latitude_out_of_range
+    ("events", 1, "category", "espionage", "not one of"),  # value_outside_enum
+    ("events", 1, "title", "", "required value is empty"),  # required_value_empty
+    ("people", 1, "role", "adviser ", "leading or trailing whitespace"),  # stray_whitespace_in_text
+]
 
 
-def test_impossible_date(data_dir):
-    line = set_cell(data_dir / "events.csv", 2, "date_end", "1923-02-30")
-    raises(data_dir, "events", "not a real calendar date", line, "date_end", "1923-02-30")
-
-
-def test_date_outside_range(data_dir):
-    line = set_cell(data_dir / "events.csv", 2, "date_end", "2023-02-03")
-    raises(data_dir, "events", "above maximum", line, "date_end", "2023-02-03")
+@pytest.mark.parametrize("table,row,column,value,rule", ONE_CELL_FAULTS, ids=[f[4] for f in ONE_CELL_FAULTS])
+def test_one_bad_cell(data_dir, table, row, column, value, rule):
+    line = set_cell(data_dir / f"{table}.csv", row, column, value)
+    raises(data_dir, table, rule, line, column, value)
 
 
 def test_start_after_end(data_dir):
@@ -184,11 +191,6 @@ def test_duplicate_id(data_dir):
     raises(data_dir, "people", "duplicate primary key (first on line 2)", line, "id", first)
 
 
-def test_id_pattern(data_dir):
-    line = set_cell(data_dir / "places.csv", 1, "id", "PL-Canton")
-    raises(data_dir, "places", "does not match pattern", line, "id", "PL-Canton")
-
-
 def test_dangling_foreign_key(data_dir):
     path = data_dir / "events.csv"
     line = set_cell(path, first_row_with(path, "place_id"), "place_id", "pl-atlantis")
@@ -227,40 +229,10 @@ def test_best_above_high(data_dir):
     raises(data_dir, "personnel", "count_best > count_high", line, "count_high", "200")
 
 
-def test_negative_count(data_dir):
-    line = set_cell(data_dir / "personnel.csv", 1, "count_best", "-5")
-    raises(data_dir, "personnel", "below minimum 0", line, "count_best", "-5")
-
-
-def test_not_an_integer(data_dir):
-    line = set_cell(data_dir / "people.csv", 1, "born", "18x6")
-    raises(data_dir, "people", "not an integer", line, "born", "18x6")
-
-
-def test_latitude_out_of_range(data_dir):
-    line = set_cell(data_dir / "places.csv", 1, "lat", "95.0")
-    raises(data_dir, "places", "above maximum 90", line, "lat", "95.0")
-
-
-def test_value_outside_enum(data_dir):
-    line = set_cell(data_dir / "events.csv", 1, "category", "espionage")
-    raises(data_dir, "events", "not one of", line, "category", "espionage")
-
-
-def test_required_value_empty(data_dir):
-    line = set_cell(data_dir / "events.csv", 1, "title", "")
-    raises(data_dir, "events", "required value is empty", line, "title", "")
-
-
 def test_stray_whitespace(data_dir):
     path = data_dir / "events.csv"
     line = set_cell(path, first_row_with(path, "place_id"), "place_id", " pl-shanghai")
     raises(data_dir, "events", "leading or trailing whitespace", line, "place_id", " pl-shanghai")
-
-
-def test_stray_whitespace_in_text(data_dir):
-    line = set_cell(data_dir / "people.csv", 1, "role", "adviser ")
-    raises(data_dir, "people", "leading or trailing whitespace", line, "role", "adviser ")
 
 
 # --- good data is kept verbatim -------------------------------------------------------------
