@@ -14,11 +14,11 @@ AXE         := $(VENV)/share/axe-core/axe.min.js
 .PHONY: book test notebooks pdf bench chromium clean
 .DEFAULT_GOAL := book
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.txt
-	# the package is imported from the working tree (no build step, no setuptools needed)
-	$(BIN)/python -c "import sysconfig, pathlib; pathlib.Path(sysconfig.get_paths()['purelib'], 'sinosoviet-src.pth').write_text('$(CURDIR)\n')"
+	# the project itself, the standard way: editable, with the pinned build backend from the lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
 # The book renders the stored outputs, which nbval proves are what the code produces today

@@ -1,53 +1,50 @@
 """Chart builders: short declarative Altair specs over the project's tables, themed once here.
 
-Importing this module registers the theme and the deterministic renderer (`sinosoviet.render`).
-Every builder takes DataFrames from `sinosoviet.data.load` and returns an Altair chart whose
-`description` is the text alternative read by screen readers.
+Every builder takes DataFrames from `sinosoviet.data.load` and returns an Altair chart that
+carries its own theme (`THEME`) and its data inline, and whose `description` is the text
+alternative read by screen readers. Importing this module changes no Altair setting: a user's own
+charts render as before. `enable()` (one call, made by the notebooks) shows charts with the
+project's renderer, which JupyterLab and Notebook 7 draw offline (`sinosoviet.render`).
 """
 from __future__ import annotations
 
 import functools
 import json
-from pathlib import Path
 
 import altair as alt
 import pandas as pd
 
 from . import render
+from .data import DATA_DIR
 
 # Okabe & Ito's palette: distinguishable with the common forms of colour blindness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 CATEGORY_ORDER = ["diplomacy", "military", "party", "aid", "economy", "internal"]
-BASEMAP = Path(__file__).resolve().parent.parent / "data" / "basemap" / "east-asia-110m.geojson"
+BASEMAP = DATA_DIR / "basemap" / "east-asia-110m.geojson"
 WIDTH = 640
 
 
-@alt.theme.register("sinosoviet", enable=True)
-def theme() -> alt.theme.ThemeConfig:
-    return alt.theme.ThemeConfig({
-        "config": {
-            "font": "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
-            "range": {"category": PALETTE},
-            "view": {"stroke": None},
-            "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#e6e6e6"},
-            "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom"},
-            "title": {"fontSize": 14, "anchor": "start"},
-        }
-    })
+THEME = {
+    "font": "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
+    "range": {"category": PALETTE},
+    "view": {"stroke": None},
+    "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#e6e6e6"},
+    "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom"},
+    "title": {"fontSize": 14, "anchor": "start"},
+}
+enable = render.enable
 
 
-def inline_records(data):
-    """DataFrames become inline records with null for a missing value (Altair's own sanitizer
-    leaves NaN, which is not JSON); Altair then moves them to top-level "datasets" under a
-    content hash, so the same data give the same spec."""
-    if isinstance(data, pd.DataFrame):
-        return {"values": json.loads(data.to_json(orient="records", date_format="iso", force_ascii=False))}
-    return data
+def themed(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """The finished chart with the project's theme in its own spec (no global theme is enabled)."""
+    return chart.configure(**THEME)
 
 
-render.enable()
-alt.data_transformers.register("sinosoviet", inline_records)
-alt.data_transformers.enable("sinosoviet")
+def inline_records(frame: pd.DataFrame) -> alt.InlineData:
+    """A frame as inline records with null for a missing value (Altair's own sanitizer leaves NaN,
+    which is not JSON); Altair moves them to top-level "datasets" under a content hash, so the
+    same data give the same spec."""
+    return alt.InlineData(values=json.loads(frame.to_json(orient="records", date_format="iso", force_ascii=False)))
 
 
 def records(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -63,7 +60,7 @@ def records(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 def period_spans(periods: pd.DataFrame) -> alt.Chart:
     data = records(periods, ["order", "title", "date_start", "date_end"])
-    return alt.Chart(data, width=WIDTH, height=180).mark_bar(cornerRadius=2).encode(
+    return themed(alt.Chart(inline_records(data), width=WIDTH, height=180).mark_bar(cornerRadius=2).encode(
         x=alt.X("date_start:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
         x2="date_end:T",
         y=alt.Y("title:N", sort=alt.SortField("order"), title=None),
@@ -73,7 +70,7 @@ def period_spans(periods: pd.DataFrame) -> alt.Chart:
     ).properties(
         title="The six periods of the book",
         description="Horizontal bars, one per period of the book, on a time axis from 1923 to 1941.",
-    )
+    ))
 
 
 def period_events(events: pd.DataFrame, period_id: str) -> pd.DataFrame:
@@ -102,7 +99,7 @@ def timeline(events: pd.DataFrame, period_id: str, title: str) -> alt.Chart:
     pick = category_picker()
     legend = alt.selection_point(fields=["category"], bind="legend", name="legend_category")
     highlighted = (alt.datum.category == pick) | (pick == "all")
-    return alt.Chart(data, width=WIDTH, height=220).mark_circle(size=90).encode(
+    return themed(alt.Chart(inline_records(data), width=WIDTH, height=220).mark_circle(size=90).encode(
         x=alt.X("date_start:T", title="Date (earliest possible)"),
         y=alt.Y("category:N", sort=CATEGORY_ORDER, title=None),
         color=alt.Color("category:N", sort=CATEGORY_ORDER, title="Category"),
@@ -113,7 +110,7 @@ def timeline(events: pd.DataFrame, period_id: str, title: str) -> alt.Chart:
         title=title,
         description=f"Timeline: {len(data)} events of the period as dots on a time axis, in one row per category "
                     f"({', '.join(CATEGORY_ORDER)}). The data table below the chart lists them.",
-    )
+    ))
 
 
 def categories_by_year(events: pd.DataFrame, period_id: str, title: str) -> alt.Chart:
@@ -121,7 +118,7 @@ def categories_by_year(events: pd.DataFrame, period_id: str, title: str) -> alt.
               .groupby(["year", "category"], observed=True).size().rename("events").reset_index())
     counts["category"] = counts["category"].astype(str)
     pick = category_picker("pick_category_bars")
-    return alt.Chart(counts, width=WIDTH, height=220).mark_bar().encode(
+    return themed(alt.Chart(inline_records(counts), width=WIDTH, height=220).mark_bar().encode(
         x=alt.X("year:O", title="Year"),
         y=alt.Y("events:Q", title="Events recorded"),
         color=alt.Color("category:N", sort=CATEGORY_ORDER, title="Category"),
@@ -130,7 +127,7 @@ def categories_by_year(events: pd.DataFrame, period_id: str, title: str) -> alt.
     ).add_params(pick).properties(
         title=title,
         description="Stacked bars: number of events recorded in each year of the period, split by category.",
-    )
+    ))
 
 
 @functools.cache
@@ -154,20 +151,20 @@ def place_map(events: pd.DataFrame, places: pd.DataFrame, period_id: str, title:
 def events_map(located: pd.DataFrame, title: str) -> alt.LayerChart:
     """Places (from `places_of`) as circles sized by their number of events, on the base map."""
     data = records(located, ["id", "name", "name_period", "name_native", "lat", "lon", "events"])
-    points = alt.Chart(data).mark_circle(color=PALETTE[3], opacity=0.8, stroke="white").encode(
+    points = alt.Chart(inline_records(data)).mark_circle(color=PALETTE[3], opacity=0.8, stroke="white").encode(
         longitude="lon:Q", latitude="lat:Q",
         size=alt.Size("events:Q", title="Events", scale=alt.Scale(range=[30, 400], zero=False)),
         tooltip=[alt.Tooltip("name:N", title="Place"), alt.Tooltip("name_period:N", title="Period spelling"),
                  alt.Tooltip("name_native:N", title="Native script"), "events:Q"],
     )
     labels = points.mark_text(dx=8, align="left", fontSize=10).encode(text="name:N", size=alt.value(10))
-    return alt.layer(basemap_layer(), points, labels).project(
+    return themed(alt.layer(basemap_layer(), points, labels).project(
         type="mercator", scale=500, center=[108, 36], clipExtent=[[0, 0], [WIDTH, 460]],
     ).properties(
         width=WIDTH, height=460, title=title,
         description=f"Map of East Asia with {len(data)} places named in the events as circles sized by "
                     "the number of events at each. Modern borders (Natural Earth) are drawn for orientation only.",
-    )
+    ))
 
 
 def source_spread(frame: pd.DataFrame, stem: str, label: str, title: str, unit: str) -> alt.LayerChart:
@@ -176,16 +173,16 @@ def source_spread(frame: pd.DataFrame, stem: str, label: str, title: str, unit: 
     rows = rows.assign(value=rows.best.fillna(rows.low).fillna(rows.high))
     rows = rows[rows.value.notna()]
     data = records(rows.assign(label=rows[label]), ["id", "label", "value", "low", "high", "sources"])
-    base = alt.Chart(data).encode(y=alt.Y("label:N", title=None, sort=None))
+    base = alt.Chart(inline_records(data)).encode(y=alt.Y("label:N", title=None, sort=None))
     span = base.mark_rule(color="#777777", strokeWidth=2).encode(x=alt.X("min(value):Q", title=unit), x2="max(value):Q")
     dots = base.mark_point(filled=True, size=70, color=PALETTE[0]).encode(
         x="value:Q", tooltip=[alt.Tooltip("label:N", title="Figure"), alt.Tooltip("value:Q", title=unit, format=","),
                               alt.Tooltip("sources:N", title="Source")])
-    return alt.layer(span, dots).properties(
+    return themed(alt.layer(span, dots).properties(
         width=WIDTH - 160, title=title,
         description=f"Dot plot: {len(data)} figures from different sources, one dot each, grouped by what they count; "
                     "a grey line spans the lowest to the highest figure.",
-    )
+    ))
 
 
 def credits_chart(credits: pd.DataFrame) -> alt.LayerChart:
@@ -232,7 +229,7 @@ def air_war_chart(air_war: pd.DataFrame, start: str, end: str) -> alt.Chart:
     long["action"] = long.date_start.dt.strftime("%Y-%m-%d") + " " + long.title.str.slice(0, 48)
     data = records(long.sort_values(["date_start", "id", "measure"]), ["action", "measure", "aircraft"])
     legend = alt.selection_point(fields=["measure"], bind="legend", name="legend_measure")
-    return alt.Chart(data, width=WIDTH - 220).mark_point(filled=True, size=80).encode(
+    return themed(alt.Chart(inline_records(data), width=WIDTH - 220).mark_point(filled=True, size=80).encode(
         x=alt.X("aircraft:Q", title="Aircraft"),
         y=alt.Y("action:N", title=None, sort=None),
         color=alt.Color("measure:N", title=None, sort=list(AIR_MEASURES.values()), legend=alt.Legend(columns=2)),
@@ -243,7 +240,7 @@ def air_war_chart(air_war: pd.DataFrame, start: str, end: str) -> alt.Chart:
         title="Air actions: claims against admitted losses",
         description=f"Dot plot of {rows.shape[0]} air actions: for each, the aircraft one side claimed to have "
                     "destroyed and the losses the other side admitted, where the sources give them.",
-    )
+    ))
 
 
 VERDICT_ORDER = ["supported", "contested", "wrong", "unresolved"]
@@ -253,7 +250,7 @@ def verdicts_chart(claims: pd.DataFrame) -> alt.Chart:
     counts = claims.groupby(["section", "verdict"], observed=True, sort=False).size().rename("claims").reset_index()
     counts["verdict"] = counts["verdict"].astype(str)
     sections = list(dict.fromkeys(claims.section))
-    return alt.Chart(counts, width=WIDTH - 160, height=120).mark_bar().encode(
+    return themed(alt.Chart(inline_records(counts), width=WIDTH - 160, height=120).mark_bar().encode(
         x=alt.X("claims:Q", title="Claims", stack="zero"),
         y=alt.Y("section:N", sort=sections, title=None),
         color=alt.Color("verdict:N", sort=VERDICT_ORDER, title="Verdict",
@@ -264,7 +261,7 @@ def verdicts_chart(claims: pd.DataFrame) -> alt.Chart:
         title="The seed article's statements, by section and verdict",
         description="Stacked horizontal bars: for each section of the seed article, how many of its statements "
                     "the claims ledger finds supported, contested, wrong or unresolved.",
-    )
+    ))
 
 
 def routes_map(routes: pd.DataFrame, places: pd.DataFrame, title: str) -> alt.LayerChart:
@@ -273,7 +270,7 @@ def routes_map(routes: pd.DataFrame, places: pd.DataFrame, title: str) -> alt.La
                          suffixes=("", "_place")).sort_values(["route", "seq"])
     data = records(stops, ["route", "name", "seq", "place_id", "name_place", "name_period", "mode", "lat", "lon"])
     pick = alt.selection_point(fields=["name"], bind="legend", name="legend_route")
-    base = alt.Chart(data).encode(
+    base = alt.Chart(inline_records(data)).encode(
         longitude="lon:Q", latitude="lat:Q",
         color=alt.Color("name:N", title="Route", legend=alt.Legend(orient="bottom", columns=1, labelLimit=0)),
         opacity=alt.condition(pick, alt.value(0.9), alt.value(0.15)))
@@ -282,12 +279,12 @@ def routes_map(routes: pd.DataFrame, places: pd.DataFrame, title: str) -> alt.La
         tooltip=[alt.Tooltip("name:N", title="Route"), alt.Tooltip("seq:Q", title="Stop"),
                  alt.Tooltip("name_place:N", title="Place"), alt.Tooltip("name_period:N", title="Period spelling"),
                  alt.Tooltip("mode:N", title="From the previous stop by")])
-    labels = alt.Chart(data).mark_text(dx=7, align="left", fontSize=10).encode(
+    labels = alt.Chart(inline_records(data)).mark_text(dx=7, align="left", fontSize=10).encode(
         longitude="lon:Q", latitude="lat:Q", text="name_place:N")
-    return alt.layer(basemap_layer(), lines.add_params(pick), stops_layer, labels).project(
+    return themed(alt.layer(basemap_layer(), lines.add_params(pick), stops_layer, labels).project(
         type="mercator", scale=420, center=[98, 34], clipExtent=[[0, 0], [WIDTH, 460]],
     ).properties(
         width=WIDTH, height=460, title=title,
         description=f"Map of {stops.route.nunique()} supply routes into China drawn as lines through their "
                     f"{len(stops)} named stops, from Soviet Central Asia, Mongolia, French Indochina and Burma.",
-    )
+    ))

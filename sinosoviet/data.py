@@ -12,11 +12,21 @@ import functools
 import io
 import json
 import re
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+def _data_dir() -> Path:
+    """The data package: shipped inside an installed package as `_data`; in a clone (and an
+    editable install) it is the repository's `data/`."""
+    packaged = Path(str(resources.files(__package__).joinpath("_data")))
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "data"
+
+
+DATA_DIR = _data_dir()
 SOURCE_REF = re.compile(r"^(?P<id>src-[a-z0-9][a-z0-9-]*)(?:\[(?P<locator>[^\[\]]+)\])?$")
 TRIPLET = re.compile(r"^(?P<stem>.+)_(low|best|high)$")
 
@@ -209,6 +219,23 @@ def precision_rule(start: dt.date, end: dt.date, precision: str | None) -> str |
 
 def split_list(value: str | None, separator: str = ";") -> list[str]:
     return [] if not value else value.split(separator)
+
+
+def author_year(source) -> str:
+    """How a reader sees a source in running text: "Garver 1988", "Whiting and Shih 1958",
+    "Li et al. 2005"; a work with no author by its title ("“Hailar District”"). `source` is a row
+    of the sources table (a mapping or a namedtuple-like row)."""
+    get = source.get if hasattr(source, "get") else lambda key: getattr(source, key)
+    surnames = [name.split(",")[0].strip() for name in split_list(get("author") or "", "; ")]
+    if len(surnames) > 2:
+        who = f"{surnames[0]} et al."
+    elif surnames:
+        who = " and ".join(surnames)
+    else:
+        words = str(get("title") or "").split()
+        who = "“" + " ".join(words[:6]) + ("…" if len(words) > 6 else "") + "”"
+    year = get("year")
+    return who if year is None or pd.isna(year) or year == "" else f"{who} {year}"
 
 
 def source_refs(cell: str | None) -> list[tuple[str, str]]:

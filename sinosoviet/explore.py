@@ -69,7 +69,7 @@ class Explorer:
     def show_chart(self) -> None:
         """Put the chart into the Output widget's state rather than printing into it: the frontend
         draws it, and no display message lands among the cell's own outputs."""
-        bundle = render.renderer(self.chart.to_dict()) if self.chart is not None else None
+        bundle = render.mimebundle(self.chart.to_dict()) if self.chart is not None else None
         self.output.outputs = () if bundle is None else ({"output_type": "display_data", "data": bundle, "metadata": {}},)
 
     def filters_text(self) -> str:
@@ -138,12 +138,12 @@ class TimelineExplorer(Explorer):
 
     def draw(self, rows):
         data = charts.records(rows, ["id", "date_start", "title", "category", "confidence"])
-        return alt.Chart(data, width=charts.WIDTH, height=200).mark_circle(size=80).encode(
+        return charts.themed(alt.Chart(charts.inline_records(data), width=charts.WIDTH, height=200).mark_circle(size=80).encode(
             x=alt.X("date_start:T", title="Date (earliest possible)"),
             y=alt.Y("category:N", sort=charts.CATEGORY_ORDER, title=None),
             color=alt.Color("category:N", sort=charts.CATEGORY_ORDER, title="Category"),
             tooltip=["title:N", "date_start:T", "category:N", "confidence:N"],
-        ).properties(title="Matching events", description=f"Timeline of {len(rows)} matching events by category.")
+        ).properties(title="Matching events", description=f"Timeline of {len(rows)} matching events by category."))
 
     def table_html(self, rows):
         places = self.tables["places"].set_index("id")["name"]

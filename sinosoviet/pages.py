@@ -10,7 +10,7 @@ import pandas as pd
 from IPython.display import HTML
 from markupsafe import Markup
 
-from .data import source_refs
+from .data import author_year, source_refs
 from .render import html_table
 
 VERDICT_LABELS = {"supported": "Supported", "contested": "Contested", "wrong": "Wrong", "unresolved": "Unresolved"}
@@ -144,8 +144,10 @@ def sources_list(sources: pd.DataFrame, citations: pd.DataFrame) -> HTML:
     rows = sources.assign(order=order)
     rows = rows.sort_values(["order", "id"])
     rows = rows.assign(reference=[reference(r) for r in rows.itertuples()],
+                       cited_as=[author_year(r) for r in rows.itertuples()],
                        data_rows=rows.id.map(uses(citations)).fillna("none"))
-    return HTML(table(rows, {"reference": "Source", "kind": "Kind", "data_rows": "Data rows citing it", "id": "Id"},
+    return HTML(table(rows, {"cited_as": "Cited as", "reference": "Source", "kind": "Kind",
+                             "data_rows": "Data rows citing it", "id": "Id"},
                       f"{len(rows)} sources, alphabetical by author or, where none is named, by title",
                       row_ids=list(rows.id)))
 

@@ -1,12 +1,15 @@
-"""The one Altair renderer of the project: deterministic output that draws offline.
+"""How the project's charts are shown: deterministic output that draws offline everywhere.
 
-Every chart is emitted as a MIME bundle with
-- `application/vnd.vegalite.v6+json`: the spec, which JupyterLab draws natively;
-- `text/html`: for the book. A container whose id is derived from the spec (no random ids), the
-  spec as inert JSON, a call to `sinosovietEmbed` (defined in `_static/sinosoviet-charts.js`,
-  which uses the vega bundle the book serves itself), and the chart's data as a table for readers
-  who cannot see the chart (and for print).
-Same spec in, same bytes out: nbval compares the whole output, spec and data included.
+In Jupyter a chart is one MIME bundle: the Vega-Lite 5 spec (`application/vnd.vegalite.v5+json`),
+which JupyterLab and Notebook 7 draw with the Vega they bundle themselves, and its text
+alternative as `text/plain`. There is deliberately no `text/html` beside it: JupyterLab prefers
+HTML whenever it is present, and HTML would need a script the frontend does not have.
+
+The book turns the same spec into HTML at build time (`chart_html`, called by the myst-nb MIME
+render plugin in `sinosoviet.book.mime`): a container whose id is derived from the spec, the spec
+as inert JSON, a call to `sinosovietEmbed` (the book's `_static/sinosoviet-charts.js`, which uses
+the vega bundle the book serves itself), and the chart's data as a table for readers who cannot
+see the chart, and for print. Same spec in, same bytes out: nbval compares every spec in full.
 """
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ from itertools import repeat
 from markupsafe import Markup
 
 NAME = "sinosoviet"
-VEGALITE_MIME = "application/vnd.vegalite.v6+json"
+VEGALITE_MIME = "application/vnd.vegalite.v5+json"
 
 
 def spec_json(spec: dict) -> str:
@@ -83,15 +86,17 @@ def chart_html(spec: dict) -> str:
     )
 
 
-def renderer(spec: dict, **metadata) -> dict:
-    return {VEGALITE_MIME: spec, "text/html": chart_html(spec)}
+def mimebundle(spec: dict) -> dict:
+    """What Jupyter receives for a chart: the spec, and its description as the text alternative."""
+    return {VEGALITE_MIME: spec, "text/plain": spec.get("description", "Chart")}
 
 
 def enable() -> None:
-    """Register and enable the renderer (idempotent). Imported by `sinosoviet.charts`."""
-    # imported here: the book build reads this module's constants and should not pay for altair
+    """Show Altair charts in this kernel as `mimebundle` does (idempotent). Explicit: importing the
+    package changes nothing in how a user's own charts render; the notebooks call
+    `sinosoviet.charts.enable()` once."""
     import altair as alt
 
     if NAME not in alt.renderers.names():
-        alt.renderers.register(NAME, renderer)
+        alt.renderers.register(NAME, lambda spec, **metadata: mimebundle(spec))
     alt.renderers.enable(NAME)

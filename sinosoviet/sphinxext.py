@@ -6,9 +6,9 @@ vl-convert-python package, so no page needs a CDN.
 """
 from __future__ import annotations
 
+import csv
 import gc
 import json
-import logging as logging_std
 import sys
 from pathlib import Path
 
@@ -16,10 +16,11 @@ import vl_convert
 from sphinx.util import logging
 
 from . import bibstyle
-from .render import VEGALITE_MIME
 
 STATIC = Path(__file__).resolve().parent / "static"
-VEGA_LITE_VERSION = "6.4"
+SOURCES = Path(__file__).resolve().parent.parent / "data" / "sources.csv"
+BIBLIOGRAPHY = "notebooks/bibliography"
+VEGA_LITE_VERSION = "5.20"  # the Vega-Lite of the pinned Altair (5.5.0 writes v5.20.1 specs)
 BUNDLE = "vega-bundle.js"
 logger = logging.getLogger(__name__)
 
@@ -57,18 +58,15 @@ def check_notebook(app, docname, source) -> None:
             logger.warning(f"{path}: cell {index} has a stored error output; re-run the notebook", location=docname)
 
 
-class DropVegaLiteNotice(logging_std.Filter):
-    """myst-nb renders every MIME type of an output while reading (the choice of one is made per
-    builder later) and warns for those it has no renderer for. The Vega-Lite MIME type is meant for
-    JupyterLab; the book uses the text/html of the same bundle, so that one notice is not a fault."""
-
-    def filter(self, record) -> bool:
-        return f"unknown output mime type: {VEGALITE_MIME}" not in record.getMessage()
-
-
-def drop_vegalite_notice(app) -> None:
-    for handler in logging_std.getLogger("sphinx").handlers:
-        handler.filters.insert(0, DropVegaLiteNotice())
+def anchor_sources(app, doctree) -> None:
+    """Citations link to `bibliography.ipynb#src-…`, and the rows that carry those ids are
+    generated HTML: their ids are made known to MyST's link resolver here, so that a citation of
+    a source that is not in data/sources.csv is a build error."""
+    if app.env.docname == BIBLIOGRAPHY:
+        with SOURCES.open(encoding="utf-8", newline="") as f:
+            ids = [row["id"] for row in csv.DictReader(f)]
+        slugs = app.env.metadata[BIBLIOGRAPHY].setdefault("myst_slugs", {})
+        slugs.update({source_id: (0, source_id, source_id) for source_id in ids})
 
 
 def tidy_page(app, pagename, templatename, context, doctree) -> None:
@@ -91,7 +89,8 @@ def tidy_page(app, pagename, templatename, context, doctree) -> None:
         if app.builder.name == "singlehtml":
             # the generated tables link source ids to the bibliography page, which in the
             # single-page (print) build is a part of this very page
-            context["body"] = context["body"].replace('href="bibliography.html#', 'href="#')
+            context["body"] = context["body"].replace('href="bibliography.html#', 'href="#').replace(
+                f'href="#document-{BIBLIOGRAPHY}#', 'href="#')
 
 
 def freeze_heap(app=None, env=None) -> list:
@@ -108,8 +107,8 @@ def setup(app):
     bibstyle.register()
     app.connect("html-page-context", tidy_page)
     app.connect("config-inited", add_static)
-    app.connect("builder-inited", drop_vegalite_notice)
     app.connect("source-read", check_notebook)
+    app.connect("doctree-read", anchor_sources)
     # a module: its top-level names stay out of the global scope the theme's scripts share
     app.add_js_file(BUNDLE, type="module")
     app.add_js_file("sinosoviet-charts.js")

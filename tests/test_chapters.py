@@ -6,15 +6,15 @@ import json
 import re
 from pathlib import Path
 
+import nbformat
 import pytest
 import yaml
 
 from sinosoviet import data
+from sinosoviet.book.prose import CITE, FACT, stored_facts
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ["p1-1923-1927", "p2-1927-1931", "p3-1931-1935", "p4-1935-1937", "p5-1937-1939", "p6-1939-1941"]
-CITE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
-GLUE = re.compile(r"\{glue(?::[a-z]+)?\}`([^`]+)`")
 
 
 def notebook(slug: str) -> dict:
@@ -38,14 +38,9 @@ def figure_cells(nb: dict) -> list[dict]:
     return [c for c in nb["cells"] if c["cell_type"] == "code" and c.get("metadata", {}).get("mystnb", {}).get("figure")]
 
 
-def glued_names(nb: dict) -> set[str]:
-    return {o.get("metadata", {}).get("scrapbook", {}).get("name") for c in nb["cells"] if c["cell_type"] == "code"
-            for o in c.get("outputs", [])} - {None}
-
-
 def spec_of(cell: dict) -> dict:
     for output in cell.get("outputs", []):
-        spec = output.get("data", {}).get("application/vnd.vegalite.v6+json")
+        spec = output.get("data", {}).get("application/vnd.vegalite.v5+json")
         if spec:
             return spec
     raise AssertionError(f"figure cell without a chart: {''.join(cell['source'])[:80]}")
@@ -71,17 +66,17 @@ def test_chapter_has_enough_prose(slug):
 
 @pytest.mark.parametrize("slug", CHAPTERS)
 def test_chapter_cites_real_works(slug, source_ids):
-    keys = {k.strip() for group in CITE.findall(markdown(notebook(slug))) for k in group.split(",")}
+    keys = {m["id"] for m in CITE.finditer(markdown(notebook(slug)))}
     assert len(keys) >= 5, f"{slug}: {len(keys)} distinct works cited"
     assert keys <= source_ids, f"{slug}: citations not in sources.csv: {sorted(keys - source_ids)}"
 
 
 @pytest.mark.parametrize("slug", CHAPTERS)
-def test_chapter_glues_numbers_from_the_data(slug):
+def test_chapter_takes_its_numbers_from_the_data(slug):
     nb = notebook(slug)
-    roles = set(GLUE.findall(markdown(nb)))
-    assert len(roles) >= 3, f"{slug}: glued numbers {roles}"
-    assert roles <= glued_names(nb), f"{slug}: glue roles with no glued value {roles - glued_names(nb)}"
+    keys = {m["key"] for m in FACT.finditer(markdown(nb))}
+    assert len(keys) >= 3, f"{slug}: numbers from the data {keys}"
+    assert keys <= set(stored_facts(nbformat.reads(json.dumps(nb), as_version=4))), f"{slug}: facts not computed"
 
 
 @pytest.mark.parametrize("slug", CHAPTERS)

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from sinosoviet import codebook, data, sources
-from test_chapters import CITE
+from sinosoviet.book.prose import CITE
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seed" / "soviet-intervention-in-china-1937-1941.txt"
@@ -163,13 +163,12 @@ def test_routes_run_in_order(tables):
 
 
 def cited_in_text() -> set[str]:
-    """Keys of every {cite} role in the book's Markdown pages and notebooks' Markdown cells."""
+    """Ids of every citation in the book's Markdown pages and notebooks' Markdown cells."""
     texts = [p.read_text(encoding="utf-8") for p in (ROOT / "book").glob("*.md")]
     for path in (ROOT / "notebooks").glob("*.ipynb"):
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
         texts += ["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]
-    roles = CITE.findall("\n".join(texts))
-    return {key.strip() for role in roles for key in role.split(",")}
+    return {m["id"] for m in CITE.finditer("\n".join(texts))}
 
 
 def test_every_source_is_cited_by_the_data_or_the_text(tables):

@@ -1,0 +1,155 @@
+"""The notebooks as a notebook user meets them: a real JupyterLab from the project's venv, on
+loopback, driven by headless Chromium. Each notebook is opened, run with Run All, and read:
+every chart draws (an SVG with marks), the prose shows no raw MyST role, fact key or typeset
+dollar amount, the console stays free of errors, and an explorer redraws when a control changes.
+
+JupyterLab serves a copy of the notebooks (and autosave is off), so a run never writes to the
+committed files."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sinosoviet.book.prose import FACT
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ["overview.ipynb", *sorted(p.name for p in (ROOT / "notebooks").glob("p[0-9]-*.ipynb")),
+             "reading-the-source.ipynb", "explore.ipynb"]
+RAW = re.compile(r"\{(cite|glue|download|numref|eval)[:}]|\bglue:text\b|<!--")
+SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
+                                                                        "checkForUpdates": False},
+}
+READ_PAGE = """() => {
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  const charts = [...panel.querySelectorAll('.jp-RenderedVegaLite')];
+  // JupyterLab's Vega renderer draws on a canvas; a drawn chart has a canvas of real size
+  const drawn = charts.filter(o => [...o.querySelectorAll('canvas')].some(c => c.width > 100 && c.height > 50) ||
+      [...o.querySelectorAll('svg')].some(s => s.querySelectorAll('path, rect, line, text').length > 3));
+  const markdown = [...panel.querySelectorAll('.jp-MarkdownCell .jp-RenderedMarkdown')];
+  return {
+    cells: panel.querySelectorAll('.jp-Cell').length,
+    charts: charts.length,
+    undrawn: charts.filter(o => !drawn.includes(o)).map(o => o.closest('.jp-Cell') ? [...panel.querySelectorAll('.jp-Cell')].indexOf(o.closest('.jp-Cell')) : -1),
+    prose: markdown.map(m => m.innerText).join('\\n'),
+    html: markdown.map(m => m.innerHTML).join('\\n'),
+    maths: panel.querySelectorAll('.jp-MarkdownCell mjx-container, .jp-MarkdownCell .MathJax').length,
+    errors: [...panel.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], .jp-RenderedText[data-mime-type="application/vnd.jupyter.error"]')].map(e => e.innerText.slice(0, 300)),
+    unrendered: [...panel.querySelectorAll('.jp-OutputArea-output')].filter(o => o.innerText.includes('No renderer could be found')).length,
+  };
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab serving a copy of the notebooks; yields its base URL."""
+    root = tmp_path_factory.mktemp("lab")
+    shutil.copytree(ROOT / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copy(ROOT / "CITATION.cff", root / "CITATION.cff")
+    settings = root / ".settings"
+    for name, values in SETTINGS.items():
+        (settings / name).parent.mkdir(parents=True, exist_ok=True)
+        (settings / name).write_text(json.dumps(values))
+    port = free_port()
+    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTER_CONFIG_DIR=str(root / ".config"))
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("jupyter")), "lab", "--no-browser", "--allow-root", "--ip=127.0.0.1",
+         f"--port={port}", "--IdentityProvider.token=t", f"--ServerApp.root_dir={root}",
+         "--LabApp.news_url=", "--ServerApp.open_browser=False"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), 1).close()
+                break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("JupyterLab did not start within 60 s")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def run_all(page, url: str) -> list[str]:
+    """Open a notebook, run all cells and wait for the kernel to go idle; returns console errors."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=90_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
+    page.keyboard.press("Escape")
+    page.click("li.lm-MenuBar-item:has-text('Run')")
+    page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
+    page.wait_for_function("() => ![...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputPrompt')]"
+                           ".some(e => e.textContent.includes('*'))", timeout=180_000, polling=500)
+    page.wait_for_timeout(1500)  # the last outputs' charts draw after the kernel is idle
+    return errors
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_notebook_runs_and_reads_cleanly_in_jupyterlab(lab, browser, notebook):
+    source = (ROOT / "notebooks" / notebook).read_text(encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        started = time.time()
+        errors = run_all(page, f"{lab}/lab/tree/notebooks/{notebook}?token=t&reset")
+        seen = page.evaluate(READ_PAGE)
+        print(f"{notebook}: Run All and read in {time.time() - started:.1f} s, {seen['charts']} charts")
+    finally:
+        page.close()
+    assert seen["cells"] > 2, f"{notebook}: the notebook did not open"
+    assert seen["errors"] == [], f"{notebook}: cells wrote errors: {seen['errors']}"
+    assert seen["unrendered"] == 0, f"{notebook}: an output has no renderer in JupyterLab"
+    assert not seen["undrawn"], f"{notebook}: charts in cells {seen['undrawn']} did not draw"
+    if "charts.enable()" in source:
+        assert seen["charts"] > 0, f"{notebook}: no chart output found"
+    raw = RAW.findall(seen["prose"]) + RAW.findall(seen["html"])
+    assert not raw, f"{notebook}: raw MyST roles or markers in the rendered prose: {raw[:5]}"
+    keys = {m["key"] for m in FACT.finditer(source)}
+    shown_keys = [k for k in keys if re.search(rf"(?<![\w-]){k}(?![\w-])", seen["prose"])]
+    assert not shown_keys, f"{notebook}: fact keys shown instead of values: {shown_keys}"
+    assert seen["maths"] == 0, f"{notebook}: {seen['maths']} passages typeset as mathematics"
+    assert errors == [], f"{notebook}: console errors: {errors[:3]}"
+
+
+def test_an_explorer_redraws_when_a_control_changes_in_jupyterlab(lab, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        run_all(page, f"{lab}/lab/tree/notebooks/explore.ipynb?token=t&reset")
+        explorer = page.locator(".widget-vbox:has(h4:text-is('Aid explorer'))").first
+        chart = explorer.locator(".jp-RenderedVegaLite canvas").first
+        chart.wait_for(timeout=30_000)
+        before = chart.evaluate("c => c.toDataURL()")
+        message = explorer.locator(".widget-html").nth(1).inner_text()
+        explorer.locator(".widget-dropdown:has(label:text-is('Category')) select").select_option(label="aircraft")
+        page.wait_for_function("old => { const c = [...document.querySelectorAll('.widget-vbox')].find(v => "
+                               "v.querySelector('h4')?.textContent === 'Aid explorer')?.querySelector('.jp-RenderedVegaLite canvas'); "
+                               "return c && c.toDataURL() !== old; }", arg=before, timeout=30_000)
+        after_message = explorer.locator(".widget-html").nth(1).inner_text()
+    finally:
+        page.close()
+    assert after_message != message, "the explorer's count did not change with its filter"
