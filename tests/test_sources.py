@@ -110,6 +110,19 @@ def test_no_description_names_a_copy_site(source_rows):
     assert not bad, bad
 
 
+def test_no_data_cell_names_a_copy_site():
+    """Notes and locators in the tables say "read in an online copy", not where."""
+    hosts = [h.removeprefix("www.").removeprefix("m.") for h, why in noncanonical_hosts().items()
+             if why.startswith(("piracy", "mirror", "proxy", "cdn", "ip"))]
+    bad = []
+    for res in data.package()["resources"]:
+        if res["name"] == "sources":
+            continue
+        text = re.sub(r"src-[a-z0-9-]+", " ", (data.DATA_DIR / res["path"]).read_text(encoding="utf-8").lower())
+        bad += [(res["name"], h) for h in hosts if h in text]
+    assert not bad, bad
+
+
 def test_kind_and_tier_are_present_and_valid(source_rows):
     assert {row["kind"] for row in source_rows} <= set(sources.KINDS)
     assert {row["tier"] for row in source_rows} <= set(sources.TIERS)
