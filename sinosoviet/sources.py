@@ -13,15 +13,20 @@ from pybtex.richtext import Text
 ROOT = Path(__file__).resolve().parent.parent
 BIB = ROOT / "book" / "references.bib"
 PLAIN_TEXT = Backend()
-COLUMNS = ["id", "kind", "author", "title", "year", "publisher", "url"]
+COLUMNS = ["id", "kind", "tier", "author", "title", "year", "publisher", "url", "note"]
+KINDS = ("book", "article", "chapter", "thesis", "document", "newspaper", "memoir", "reference", "webpage")
+TIERS = ("primary", "scholarly", "reference", "popular", "unreliable")
 
 
 def kind(entry) -> str:
+    """What the work is: the entry's own `kind` field, else a guess from its BibTeX type."""
+    if entry.fields.get("kind"):
+        return entry.fields["kind"]
     url = entry.fields.get("url", "")
     if "history.state.gov" in url or entry.type == "misc" and not url:
         return "document"
     if entry.type == "misc":
-        return "web"
+        return "webpage"
     return {"book": "book", "article": "article", "incollection": "chapter", "phdthesis": "thesis"}.get(entry.type, "document")
 
 
@@ -47,6 +52,7 @@ def source_rows(bib_path: Path = BIB) -> list[dict]:
             "year": plain(f.get("year", "")),
             "publisher": plain(f.get("publisher") or f.get("journal") or f.get("booktitle") or f.get("howpublished", "")),
             "url": f.get("url", ""),
+            "tier": f.get("tier", ""), "note": plain(f.get("note", "")),
         })
     return rows
 
