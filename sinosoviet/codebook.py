@@ -64,7 +64,9 @@ applied in this order:
    quantity, several dates for one event), or the point is an interpretation that historians
    argue, and the article gives one version as settled. The reasoning names each side.
 5. **`supported`**: at least one source other than the article states the same thing, and no
-   source read contradicts it in a figure, date or name. A spelling, transliteration or
+   source read contradicts it in a figure, date or name (a slip that a source corrects in its
+   own text, or a date that belongs to a different step of the same event, is explained in the
+   reasoning and does not count). A spelling, transliteration or
    translation of a name that still points to one person or place ("U Payfu" for Wu Peifu), or a
    later name for the same body or place (Ulan Bator for Urga), does not count against a
    statement; the reasoning records it, with any qualification of emphasis.
