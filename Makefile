@@ -28,6 +28,7 @@ book: $(STAMP)
 
 notebooks: $(STAMP)
 	$(BIN)/python -m sinosoviet.notebooks execute notebooks/*.ipynb
+	$(BIN)/python -m sinosoviet.book.prose
 
 # The print edition: the single-page build printed by headless Chromium once every chart has drawn.
 PRINT := _build/print/_build/singlehtml

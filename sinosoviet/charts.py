@@ -243,7 +243,8 @@ def air_war_chart(air_war: pd.DataFrame, start: str, end: str) -> alt.Chart:
     ))
 
 
-VERDICT_ORDER = ["supported", "contested", "wrong", "unresolved"]
+VERDICT_ORDER = ["supported", "contested", "partly_wrong", "wrong", "unresolved"]
+VERDICT_COLOURS = [PALETTE[2], PALETTE[1], PALETTE[4], PALETTE[3], "#999999"]
 
 
 def verdicts_chart(claims: pd.DataFrame) -> alt.Chart:
@@ -254,13 +255,13 @@ def verdicts_chart(claims: pd.DataFrame) -> alt.Chart:
         x=alt.X("claims:Q", title="Claims", stack="zero"),
         y=alt.Y("section:N", sort=sections, title=None),
         color=alt.Color("verdict:N", sort=VERDICT_ORDER, title="Verdict",
-                        scale=alt.Scale(domain=VERDICT_ORDER, range=[PALETTE[2], PALETTE[1], PALETTE[3], "#999999"])),
+                        scale=alt.Scale(domain=VERDICT_ORDER, range=VERDICT_COLOURS)),
         order=alt.Order("verdict_order:Q"),
         tooltip=["section:N", "verdict:N", "claims:Q"],
     ).transform_calculate(verdict_order=f"indexof({VERDICT_ORDER}, datum.verdict)").properties(
         title="The seed article's statements, by section and verdict",
         description="Stacked horizontal bars: for each section of the seed article, how many of its statements "
-                    "the claims ledger finds supported, contested, wrong or unresolved.",
+                    "the claims ledger finds supported, contested, partly wrong, wrong or unresolved.",
     ))
 
 

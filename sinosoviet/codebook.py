@@ -43,6 +43,42 @@ Conventions shared by all tables:
 """
 
 
+VERDICTS = """## Verdicts in the claims ledger
+
+Every row of `claims.csv` gets its `verdict` from one rule. The rule judges the statement as the
+article makes it against the versions of other sources recorded in `claim_variants.csv`, and is
+applied in this order:
+
+1. **`unresolved`**: no source other than the article (or a text that repeats the article's
+   words) confirms or contradicts the statement, or the statement is an opinion that no source
+   tests. Only this verdict may rest on the article alone; every other verdict has at least one
+   variant from another source.
+2. **`wrong`**: the sources show that the statement's main assertion is false: the event,
+   relation or figure it is about did not happen, or not as stated (the second united front did
+   not end in 1938; the volunteers were not idle in 1939).
+3. **`partly_wrong`**: the main assertion is right, but the sources agree that a figure, date,
+   name or description in it is mistaken: an event misdated, a treaty or government misnamed, a
+   buyer or rank misidentified, a category mislabelled. The reasoning says what is right and what
+   is wrong.
+4. **`contested`**: the sources disagree with one another on the point (several figures for one
+   quantity, several dates for one event), or the point is an interpretation that historians
+   argue, and the article gives one version as settled. The reasoning names each side.
+5. **`supported`**: at least one source other than the article states the same thing, and no
+   source read contradicts it in a figure, date or name (a slip that a source corrects in its
+   own text, or a date that belongs to a different step of the same event, is explained in the
+   reasoning and does not count). A spelling, transliteration or
+   translation of a name that still points to one person or place ("U Payfu" for Wu Peifu), or a
+   later name for the same body or place (Ulan Bator for Urga), does not count against a
+   statement; the reasoning records it, with any qualification of emphasis.
+
+A statement whose reasoning calls it wrong, mistaken, garbled or in need of correcting is never
+`supported`.
+
+Claim ids run `cl-001` to `cl-059` and from `cl-101` on; the range `cl-060` to `cl-100` was never
+used. New claims continue after the highest id.
+"""
+
+
 def constraint_text(field: dict) -> str:
     cons = field.get("constraints", {})
     parts = []
@@ -106,7 +142,7 @@ def table_section_html(res: dict) -> str:
 def codebook() -> str:
     pkg = data.package()
     licence = ", ".join(lic["name"] for lic in pkg.get("licenses", []))
-    parts = [INTRO.format(version=pkg["version"], licence=licence) + USAGE]
+    parts = [INTRO.format(version=pkg["version"], licence=licence) + USAGE, VERDICTS.rstrip("\n")]
     parts += [table_section(res) for res in pkg["resources"]]
     return "\n\n".join(parts) + "\n"
 
@@ -115,7 +151,7 @@ def usage_markdown() -> str:
     """Version, licence and the conventions of all tables, as on data/README.md."""
     pkg = data.package()
     licence = ", ".join(lic["name"] for lic in pkg.get("licenses", []))
-    return f"Data package version {pkg['version']}. Data licence: {licence}.\n\n" + USAGE
+    return f"Data package version {pkg['version']}. Data licence: {licence}.\n\n" + USAGE + "\n" + VERDICTS.replace("## ", "### ", 1)
 
 
 def codebook_tables_html() -> str:

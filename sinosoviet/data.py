@@ -225,17 +225,19 @@ def author_year(source) -> str:
     """How a reader sees a source in running text: "Garver 1988", "Whiting and Shih 1958",
     "Li et al. 2005"; a work with no author by its title ("“Hailar District”"). `source` is a row
     of the sources table (a mapping or a namedtuple-like row)."""
-    get = source.get if hasattr(source, "get") else lambda key: getattr(source, key)
-    surnames = [name.split(",")[0].strip() for name in split_list(get("author") or "", "; ")]
+    def get(key: str) -> str:
+        value = source.get(key) if hasattr(source, "get") else getattr(source, key)
+        return "" if value is None or pd.isna(value) else str(value)
+
+    surnames = [name.split(",")[0].strip() for name in split_list(get("author"), "; ")]
     if len(surnames) > 2:
         who = f"{surnames[0]} et al."
     elif surnames:
         who = " and ".join(surnames)
     else:
-        words = str(get("title") or "").split()
+        words = get("title").replace("[", "").replace("]", "").split()
         who = "“" + " ".join(words[:6]) + ("…" if len(words) > 6 else "") + "”"
-    year = get("year")
-    return who if year is None or pd.isna(year) or year == "" else f"{who} {year}"
+    return f"{who} {get('year')}".strip()
 
 
 def source_refs(cell: str | None) -> list[tuple[str, str]]:

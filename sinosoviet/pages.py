@@ -13,7 +13,8 @@ from markupsafe import Markup
 from .data import author_year, source_refs
 from .render import html_table
 
-VERDICT_LABELS = {"supported": "Supported", "contested": "Contested", "wrong": "Wrong", "unresolved": "Unresolved"}
+VERDICT_LABELS = {"supported": "Supported", "contested": "Contested", "partly_wrong": "Partly wrong", "wrong": "Wrong",
+                  "unresolved": "Unresolved"}
 
 
 def text(value) -> str:

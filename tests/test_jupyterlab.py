@@ -93,8 +93,15 @@ def lab(tmp_path_factory):
             process.kill()
 
 
-def run_all(page, url: str) -> list[str]:
-    """Open a notebook, run all cells and wait for the kernel to go idle; returns console errors."""
+def stored_charts(notebook: str) -> int:
+    """How many charts the committed notebook shows (explorers draw theirs inside widgets)."""
+    nb = json.loads((ROOT / "notebooks" / notebook).read_text(encoding="utf-8"))
+    return sum("application/vnd.vegalite.v5+json" in o.get("data", {}) for c in nb["cells"] for o in c.get("outputs", []))
+
+
+def run_all(page, url: str, charts: int = 0) -> list[str]:
+    """Open a notebook, run all cells and wait for the kernel to go idle and `charts` charts to be
+    drawn; returns console errors."""
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -106,7 +113,8 @@ def run_all(page, url: str) -> list[str]:
     page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
     page.wait_for_function("() => ![...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputPrompt')]"
                            ".some(e => e.textContent.includes('*'))", timeout=180_000, polling=500)
-    page.wait_for_timeout(1500)  # the last outputs' charts draw after the kernel is idle
+    page.wait_for_function("n => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedVegaLite canvas')]"
+                           ".filter(c => c.width > 100).length >= n", arg=charts, timeout=60_000, polling=250)
     return errors
 
 
@@ -116,7 +124,7 @@ def test_notebook_runs_and_reads_cleanly_in_jupyterlab(lab, browser, notebook):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
         started = time.time()
-        errors = run_all(page, f"{lab}/lab/tree/notebooks/{notebook}?token=t&reset")
+        errors = run_all(page, f"{lab}/lab/tree/notebooks/{notebook}?token=t&reset", stored_charts(notebook))
         seen = page.evaluate(READ_PAGE)
         print(f"{notebook}: Run All and read in {time.time() - started:.1f} s, {seen['charts']} charts")
     finally:
@@ -141,15 +149,16 @@ def test_an_explorer_redraws_when_a_control_changes_in_jupyterlab(lab, browser):
     try:
         run_all(page, f"{lab}/lab/tree/notebooks/explore.ipynb?token=t&reset")
         explorer = page.locator(".widget-vbox:has(h4:text-is('Aid explorer'))").first
-        chart = explorer.locator(".jp-RenderedVegaLite canvas").first
-        chart.wait_for(timeout=30_000)
-        before = chart.evaluate("c => c.toDataURL()")
+        canvas = ".jp-RenderedVegaLite canvas"
+        explorer.locator(canvas).first.wait_for(state="attached", timeout=30_000)
+        before = explorer.locator(canvas).first.evaluate("c => c.toDataURL()")
         message = explorer.locator(".widget-html").nth(1).inner_text()
-        explorer.locator(".widget-dropdown:has(label:text-is('Category')) select").select_option(label="aircraft")
-        page.wait_for_function("old => { const c = [...document.querySelectorAll('.widget-vbox')].find(v => "
-                               "v.querySelector('h4')?.textContent === 'Aid explorer')?.querySelector('.jp-RenderedVegaLite canvas'); "
-                               "return c && c.toDataURL() !== old; }", arg=before, timeout=30_000)
-        after_message = explorer.locator(".widget-html").nth(1).inner_text()
+        explorer.locator(".widget-checkbox input").first.click()  # include the 1937–1941 totals
+        page.wait_for_function(
+            "([old, selector]) => { const box = [...document.querySelectorAll('.widget-vbox')]"
+            ".find(v => v.querySelector('h4')?.textContent === 'Aid explorer'); const c = box?.querySelector(selector);"
+            " return c && c.width > 100 && c.toDataURL() !== old; }", arg=[before, canvas], timeout=30_000)
+        after = explorer.locator(".widget-html").nth(1).inner_text()
     finally:
         page.close()
-    assert after_message != message, "the explorer's count did not change with its filter"
+    assert after != message, f"the explorer's count did not change with its filter: {after!r}"
