@@ -25,18 +25,33 @@ class Explorer:
 
     title = "Explorer"
     noun = "rows"
+    page = 15  # rows of the table shown at first, and added by "Show more"
 
     def __init__(self, tables: dict[str, pd.DataFrame]):
         self.tables = tables
         self.controls = self.make_controls()
+        self.defaults = {name: control.value for name, control in self.controls.items()}
+        self.shown = self.page
         self.message = widgets.HTML()
         self.table = widgets.HTML()
         self.output = widgets.Output()
+        self.more = widgets.Button(description="Show more rows", layout=widgets.Layout(width="auto"))
+        self.reset = widgets.Button(description="Reset filters", icon="undo", layout=widgets.Layout(width="auto"))
+        self.more.on_click(lambda _button: self.show_more())
+        self.reset.on_click(lambda _button: self.reset_filters())
         self.rows = pd.DataFrame()
         self.chart: alt.TopLevelMixin | None = None
         for control in self.controls.values():
             control.observe(lambda _change: self.update(), names="value")
         self.update()
+
+    def show_more(self) -> None:
+        self.shown += self.page
+        self.show_table()
+
+    def reset_filters(self) -> None:
+        for name, value in self.defaults.items():
+            self.controls[name].value = value
 
     def make_controls(self) -> dict[str, widgets.Widget]:
         raise NotImplementedError
@@ -54,17 +69,24 @@ class Explorer:
         return self.controls[name].value
 
     def update(self) -> None:
-        self.rows = self.select()
+        self.rows, self.shown = self.select(), self.page
         if self.rows.empty:
             self.chart = None
             self.message.value = f"<p><strong>No {self.noun} match these filters.</strong> Widen them to see more.</p>"
-            self.table.value = ""
         else:
             self.chart = self.draw(self.rows)
             self.message.value = f"<p>{len(self.rows)} of the {self.noun} match.</p>" if len(self.rows) > 1 \
                 else "<p>One match.</p>"
-            self.table.value = self.table_html(self.rows)
+        self.show_table()
         self.show_chart()
+
+    def show_table(self) -> None:
+        """The first `shown` matching rows; the rest one "Show more" away."""
+        shown = self.rows.head(self.shown)
+        self.table.value = self.table_html(shown) if len(shown) else ""
+        hidden = len(self.rows) - len(shown)
+        self.more.layout.display = "" if hidden > 0 else "none"
+        self.more.description = f"Show {min(hidden, self.page)} more of {hidden} rows not shown"
 
     def show_chart(self) -> None:
         """Put the chart into the Output widget's state rather than printing into it: the frontend
@@ -72,18 +94,23 @@ class Explorer:
         bundle = render.mimebundle(self.chart.to_dict()) if self.chart is not None else None
         self.output.outputs = () if bundle is None else ({"output_type": "display_data", "data": bundle, "metadata": {}},)
 
+    def rows_note(self) -> str:
+        hidden = len(self.rows) - min(self.shown, len(self.rows))
+        return f"<p>The table lists the first {self.shown}; {hidden} more match.</p>" if hidden > 0 else ""
+
     def filters_text(self) -> str:
         return "; ".join(f"{c.description}: {control_text(c)}" for c in self.controls.values())
 
     def widget(self) -> widgets.VBox:
         return widgets.VBox([widgets.HTML(f"<h4>{html.escape(self.title)}</h4>"),
-                             widgets.HBox(list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap")),
-                             self.message, self.output, self.table])
+                             widgets.HBox([*self.controls.values(), self.reset],
+                                          layout=widgets.Layout(flex_flow="row wrap", align_items="center")),
+                             self.message, self.output, self.table, self.more])
 
     def snapshot_html(self) -> str:
         chart = render.chart_html(self.chart.to_dict()) if self.chart is not None else ""
         return (f'<div class="sinosoviet-explorer"><p><strong>{html.escape(self.title)}</strong> — filters: '
-                f"{html.escape(self.filters_text())}</p>{self.message.value}{chart}{self.table.value}"
+                f"{html.escape(self.filters_text())}</p>{self.message.value}{chart}{self.table.value}{self.rows_note()}"
                 f'<p class="sinosoviet-live-note">{LIVE_NOTE}</p></div>')
 
     def _repr_mimebundle_(self, include=None, exclude=None):
@@ -103,9 +130,16 @@ def control_text(control: widgets.Widget) -> str:
     return "yes" if value is True else "no" if value is False else str(value)
 
 
-def options(frame: pd.DataFrame, label: str, everything: str) -> list[tuple[str, str]]:
-    rows = frame.sort_values(label)
+def options(frame: pd.DataFrame, label: str, everything: str, by: str | None = None) -> list[tuple[str, str]]:
+    """Menu entries (label, id) after the entry for everything, sorted by `by` (default: the label)."""
+    rows = frame.sort_values(by or label)
     return [(everything, ALL)] + list(zip(rows[label].astype(str), rows["id"].astype(str)))
+
+
+def years_slider(start: int, end: int) -> widgets.IntRangeSlider:
+    """Wide enough to drag either knob, with the whole range readable beside it."""
+    return widgets.IntRangeSlider(value=(start, end), min=start, max=end, description="Years",
+                                  layout=widgets.Layout(width="32em"), style={"description_width": "initial"})
 
 
 class TimelineExplorer(Explorer):
@@ -115,13 +149,13 @@ class TimelineExplorer(Explorer):
     def make_controls(self):
         t = self.tables
         return {
-            "period": widgets.Dropdown(options=options(t["periods"].sort_values("order"), "title", "All periods"),
+            "period": widgets.Dropdown(options=options(t["periods"], "title", "All periods", by="order"),
                                        value=ALL, description="Period"),
             "category": widgets.SelectMultiple(options=charts.CATEGORY_ORDER, value=tuple(charts.CATEGORY_ORDER),
                                                description="Categories", rows=6),
             "person": widgets.Dropdown(options=options(t["people"], "name", "Anyone"), value=ALL, description="Person"),
             "place": widgets.Dropdown(options=options(t["places"], "name", "Anywhere"), value=ALL, description="Place"),
-            "years": widgets.IntRangeSlider(value=(1923, 1941), min=1923, max=1941, description="Years"),
+            "years": years_slider(1923, 1941),
         }
 
     def select(self):
@@ -147,7 +181,8 @@ class TimelineExplorer(Explorer):
 
     def table_html(self, rows):
         places = self.tables["places"].set_index("id")["name"]
-        shown = rows.assign(when=rows.apply(pages.when, axis=1), place=rows.place_id.map(places))
+        shown = rows.assign(when=rows.apply(pages.when, axis=1), place=rows.place_id.map(places),
+                            sources=rows.sources.map(pages.source_names))
         return pages.table(shown, {"when": "When", "title": "Event", "description": "What happened",
                                    "category": "Category", "place": "Place", "sources": "Sources"})
 
@@ -163,10 +198,10 @@ class AidExplorer(Explorer):
             "category": widgets.Dropdown(options=[("All categories", ALL)] + [(c.replace("_", " "), c) for c in
                                          aid.category.cat.categories if (aid.category == c).any()],
                                          value=ALL, description="Category"),
-            "years": widgets.IntRangeSlider(value=(1937, 1941), min=1937, max=1941, description="Years"),
+            "years": years_slider(1937, 1941),
             "totals": widgets.Checkbox(value=True, description="Include 1937–1941 totals"),
-            "source": widgets.Dropdown(options=[("All sources", ALL)] + [(s, s) for s in cited], value=ALL,
-                                       description="Source"),
+            "source": widgets.Dropdown(options=[("All sources", ALL)] + sorted((pages.source_label(s), s) for s in cited),
+                                       value=ALL, description="Source"),
         }
 
     def select(self):
@@ -184,6 +219,7 @@ class AidExplorer(Explorer):
         return charts.aid_chart(rows)
 
     def table_html(self, rows):
+        rows = rows.assign(sources=rows.sources.map(pages.source_names))
         return pages.table(rows, {"item": "Item", "year": "Year", "quantity_low": "Low", "quantity_best": "Best",
                                   "quantity_high": "High", "unit": "Unit", "sources": "Source", "note": "Note"})
 
@@ -227,9 +263,9 @@ class MapExplorer(Explorer):
     noun = "places"
 
     def make_controls(self):
-        return {"period": widgets.Dropdown(options=options(self.tables["periods"].sort_values("order"), "title",
-                                                           "All periods"), value=ALL, description="Period"),
-                "years": widgets.IntRangeSlider(value=(1923, 1941), min=1923, max=1941, description="Years")}
+        return {"period": widgets.Dropdown(options=options(self.tables["periods"], "title", "All periods", by="order"),
+                                           value=ALL, description="Period"),
+                "years": years_slider(1923, 1941)}
 
     def events(self) -> pd.DataFrame:
         events = self.tables["events"]

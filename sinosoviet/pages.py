@@ -3,6 +3,7 @@
 Every value is escaped: the data may hold any text, and it is shown, never interpreted."""
 from __future__ import annotations
 
+import functools
 import html
 from urllib.parse import urlsplit
 
@@ -10,7 +11,7 @@ import pandas as pd
 from IPython.display import HTML
 from markupsafe import Markup
 
-from .data import author_year, source_refs
+from .data import author_year, load, source_refs
 from .render import html_table
 
 VERDICT_LABELS = {"supported": "Supported", "contested": "Contested", "partly_wrong": "Partly wrong", "wrong": "Wrong",
@@ -56,15 +57,33 @@ def periods_table(periods: pd.DataFrame) -> HTML:
                       "The six periods, one chapter each"))
 
 
+@functools.cache
+def cited_as() -> dict[str, str]:
+    """Each source's author–year label, by id."""
+    return {row["id"]: author_year(row) for row in load("sources").to_dict("records")}
+
+
+def source_label(source_id: str, locator: str = "") -> str:
+    label = cited_as().get(source_id, source_id)
+    return f"{label}, {locator}" if locator else label
+
+
 def source_link(source_id: str, locator: str = "") -> Markup:
-    """A source id linked to its row on the bibliography page (a page beside this one)."""
-    link = Markup('<a href="bibliography.html#{}">{}</a>').format(source_id, source_id)
-    return link + Markup("[{}]").format(locator) if locator else link
+    """A source as a reader sees it (author–year, locator) linked to its row on the bibliography
+    page (a page beside this one); the id is in the link."""
+    return Markup('<a href="bibliography.html#{}">{}</a>').format(source_id, source_label(source_id, locator))
 
 
 def source_links(cell: str) -> Markup:
-    """A `sources` cell (src-a;src-b[p. 3]) with every id linked to the bibliography."""
+    """A `sources` cell (src-a;src-b[p. 3]) as author–year citations linked to the bibliography."""
     return Markup("; ").join(source_link(source_id, locator) for source_id, locator in source_refs(cell))
+
+
+def source_names(cell: str) -> Markup:
+    """A `sources` cell as author–year citations, each with its id on hover (for the explorers,
+    which also run in Jupyter, where the bibliography page is not beside them)."""
+    return Markup("; ").join(Markup('<span title="{}">{}</span>').format(source_id, source_label(source_id, locator))
+                             for source_id, locator in source_refs(cell))
 
 
 def when(row) -> str:

@@ -36,6 +36,20 @@ def write_bundle(directory: Path) -> Path:
     return target
 
 
+JUPYTER_BOOK_DEFAULT_REPOSITORY = "https://github.com/executablebooks/jupyter-book"
+
+
+def launch_only_from_our_repository(app, config) -> None:
+    """Jupyter Book fills in its own repository when `repository.url` is unset, and every launch
+    button would then open someone else's project: until the project's URL is set in _config.yml,
+    there are no launch buttons and no repository links at all."""
+    options = config.html_theme_options
+    if options.get("repository_url", "") in ("", JUPYTER_BOOK_DEFAULT_REPOSITORY):
+        options["repository_url"] = ""
+        options["launch_buttons"] = {}
+        options["use_repository_button"] = False
+
+
 def add_static(app, config) -> None:
     # kept with the environment, not in _build: a clean build need not bundle again
     generated = Path(sys.prefix) / "share" / "sinosoviet-static"
@@ -107,6 +121,7 @@ def setup(app):
     bibstyle.register()
     app.connect("html-page-context", tidy_page)
     app.connect("config-inited", add_static)
+    app.connect("config-inited", launch_only_from_our_repository)
     app.connect("source-read", check_notebook)
     app.connect("doctree-read", anchor_sources)
     # a module: its top-level names stay out of the global scope the theme's scripts share

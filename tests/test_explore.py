@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 
@@ -119,3 +120,38 @@ def test_snapshot_is_the_book_view(tables):
     assert 'class="sinosoviet-chart"' in bundle["text/html"] and "saved view" in bundle["text/html"]
     assert bundle["text/plain"].startswith("Events explorer:")
 
+
+
+def table_rows(explorer) -> int:
+    return explorer.table.value.count("<tr>") - 1  # less the header row
+
+
+def test_explorer_opens_compact_and_shows_more_on_request(tables):
+    ex = explore.timeline(tables)
+    assert len(ex.rows) > 100 and table_rows(ex) == explore.Explorer.page
+    assert ex.more.layout.display != "none" and "Show 15 more" in ex.more.description
+    ex.more.click()
+    assert table_rows(ex) == 2 * explore.Explorer.page
+    ex.controls["person"].value = "pe-borodin"
+    assert table_rows(ex) == min(len(ex.rows), explore.Explorer.page)
+    assert "The table lists the first" not in ex.snapshot_html() or len(ex.rows) > explore.Explorer.page
+
+
+def test_reset_restores_every_filter(tables):
+    ex = explore.timeline(tables)
+    everything = len(ex.rows)
+    ex.controls["person"].value = "pe-borodin"
+    ex.controls["years"].value = (1925, 1926)
+    assert len(ex.rows) < everything
+    ex.reset.click()
+    assert len(ex.rows) == everything and ex.value("years") == (1923, 1941) and ex.value("person") == explore.ALL
+
+
+def test_periods_are_offered_in_date_order_and_sources_by_author_year(tables):
+    ex = explore.timeline(tables)
+    periods = [value for _, value in ex.controls["period"].options][1:]
+    assert periods == list(tables["periods"].sort_values("order").id)
+    aid = explore.aid(tables)
+    labels = [label for label, _ in aid.controls["source"].options][1:]
+    assert labels and not any(label.startswith("src-") for label in labels)
+    assert "src-" not in html.unescape(re.sub(r'title="[^"]*"', "", aid.table.value))

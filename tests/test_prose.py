@@ -20,7 +20,7 @@ def label_of():
 
 @pytest.mark.parametrize("path", prose.PAGES, ids=str)
 def test_page_prose_is_refreshed_from_the_data(path, label_of):
-    assert not prose.refresh(path, label_of, write=False), \
+    assert not prose.refresh(path, label_of, write=False, repository=prose.repository_url()), \
         f"{path}: numbers or citation labels differ from the data; run `make notebooks`"
 
 
@@ -54,3 +54,12 @@ def test_a_citation_of_an_unknown_source_or_fact_is_an_error(label_of):
         prose.refresh_citations("[X 1](bibliography.ipynb#src-nowhere)", label_of, "page.md")
     with pytest.raises(ValueError, match="no fact 'n_ghosts'"):
         prose.refresh_facts("<!--fact:n_ghosts-->1<!--/fact-->", {}, "page.ipynb")
+
+
+def test_every_notebook_installs_the_package_when_it_is_missing():
+    for path in prose.PAGES:
+        if path.suffix == ".ipynb":
+            cells = [c for c in nbformat.read(path, as_version=4).cells
+                     if prose.INSTALL_TAG in c.get("metadata", {}).get("tags", [])]
+            assert len(cells) == 1 and prose.REPOSITORY_LINE.search(cells[0].source), f"{path}: no install cell"
+            assert "remove-cell" in cells[0].metadata["tags"], f"{path}: the install cell shows in the book"

@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import yaml
 
 from .. import data
 
@@ -26,6 +27,8 @@ FACT = re.compile(r"<!--fact:(?P<key>\w+)-->(?P<value>.*?)<!--/fact-->")
 CITE = re.compile(r'\[(?P<text>[^\[\]]*)\]\((?P<path>[\w./-]*bibliography\.ipynb)#(?P<id>src-[a-z0-9-]+)'
                   r'(?: "(?P<locator>[^"]*)")?\)')
 FACTS_TAG = "facts"
+INSTALL_TAG = "install"
+REPOSITORY_LINE = re.compile(r'^REPOSITORY = ".*"$', re.M)
 PAGES = sorted(Path("notebooks").glob("*.ipynb")) + sorted(Path("book").glob("*.md"))
 
 
@@ -80,8 +83,20 @@ def stored_facts(nb) -> dict:
     return {}
 
 
-def refresh_notebook(nb, label_of: dict[str, str], where: str) -> bool:
+def repository_url(config: Path = Path("_config.yml")) -> str:
+    """The project's public repository as _config.yml gives it ("" while unset)."""
+    url = (yaml.safe_load(config.read_text(encoding="utf-8")).get("repository") or {}).get("url") or ""
+    return url.rstrip("/")
+
+
+def refresh_notebook(nb, label_of: dict[str, str], where: str, repository: str = "") -> bool:
+    """Facts and citation labels in the Markdown, and the install cell's repository URL."""
     facts, changed = stored_facts(nb), False
+    for cell in nb.cells:
+        if cell.cell_type == "code" and INSTALL_TAG in cell.get("metadata", {}).get("tags", []):
+            new = REPOSITORY_LINE.sub(f'REPOSITORY = "{repository}"', cell.source)
+            changed |= new != cell.source
+            cell.source = new
     for index, cell in enumerate(nb.cells):
         if cell.cell_type == "markdown":
             new = refresh_citations(refresh_facts(cell.source, facts, f"{where}, cell {index}"),
@@ -91,11 +106,11 @@ def refresh_notebook(nb, label_of: dict[str, str], where: str) -> bool:
     return changed
 
 
-def refresh(path: Path, label_of: dict[str, str], write: bool = True) -> bool:
+def refresh(path: Path, label_of: dict[str, str], write: bool = True, repository: str = "") -> bool:
     """Rewrite the page's facts and citation labels from the data; True if anything changed."""
     if path.suffix == ".ipynb":
         nb = nbformat.read(path, as_version=4)
-        changed = refresh_notebook(nb, label_of, str(path))
+        changed = refresh_notebook(nb, label_of, str(path), repository)
         if changed and write:
             nbformat.write(nb, path)
         return changed
@@ -107,9 +122,9 @@ def refresh(path: Path, label_of: dict[str, str], write: bool = True) -> bool:
 
 
 def main(paths: list[str]) -> None:
-    label_of = labels(data.load("sources"))
+    label_of, repository = labels(data.load("sources")), repository_url()
     for path in [Path(p) for p in paths] or PAGES:
-        if refresh(path, label_of):
+        if refresh(path, label_of, repository=repository):
             print(f"refreshed numbers and citations in {path}")
 
 

@@ -1,0 +1,33 @@
+"""No page links to another project's repository: launch buttons appear only once the project's
+own repository URL is set in _config.yml, and then point at it."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from conftest import HTML, book_pages
+from sinosoviet.sphinxext import JUPYTER_BOOK_DEFAULT_REPOSITORY, launch_only_from_our_repository
+
+
+def test_no_built_page_links_to_another_projects_repository():
+    pages = book_pages()
+    assert len(pages) > 10, "the book is not built"
+    for page in pages:
+        text = (HTML / page).read_text(encoding="utf-8")
+        assert "executablebooks/jupyter-book" not in text, f"{page} links to Jupyter Book's own repository"
+        assert "mybinder.org/v2" not in text and "colab.research.google.com/github" not in text, \
+            f"{page} has a launch button although no repository is set"
+
+
+def options_after(url: str) -> dict:
+    config = SimpleNamespace(html_theme_options={
+        "repository_url": url, "launch_buttons": {"binderhub_url": "https://mybinder.org"}})
+    launch_only_from_our_repository(None, config)
+    return config.html_theme_options
+
+
+def test_launch_buttons_follow_the_repository_setting():
+    assert options_after("")["launch_buttons"] == {}
+    assert options_after(JUPYTER_BOOK_DEFAULT_REPOSITORY)["launch_buttons"] == {}
+    kept = options_after("https://example.org/project")
+    assert kept["repository_url"] == "https://example.org/project"
+    assert kept["launch_buttons"] == {"binderhub_url": "https://mybinder.org"}
