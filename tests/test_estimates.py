@@ -9,10 +9,10 @@ import pytest
 
 from sinosoviet import data
 
-# Share of rows (per cent) resting only on reference, popular or unreliable sources, per table,
-# on the branch's starting point (0.2.0 before re-sourcing) and now. The share may only fall.
+# Share of rows (per cent) resting only on reference, popular or unreliable sources, per table:
+# before the re-sourcing of 0.2.0, and the ceiling it reached, which the share may not exceed.
 WEAK_SHARE_BEFORE = {"aid_deliveries": 96.8, "personnel": 89.4, "air_war": 90.0, "credits": 41.7}
-WEAK_SHARE_CEILING = WEAK_SHARE_BEFORE
+WEAK_SHARE_CEILING = {"aid_deliveries": 85.9, "personnel": 71.2, "air_war": 90.0, "credits": 35.7}
 # The issue's target: at most 10% of rows on reference/popular sources only, none on unreliable only.
 TARGET = 10.0
 QUANTITY = {"aid_deliveries": "quantity", "personnel": "count", "air_war": None}
@@ -122,3 +122,12 @@ def test_share_of_weak_rows_does_not_grow(tables):
               f"(was {WEAK_SHARE_BEFORE[name]}%, target ≤ {TARGET}%); {unreliable_only[name]} only on unreliable ones")
     grown = {n: (shares[n], WEAK_SHARE_CEILING[n]) for n in shares if shares[n] > WEAK_SHARE_CEILING[n]}
     assert not grown, grown
+
+
+def test_groups_without_a_primary_or_scholarly_variant_are_counted(tables):
+    """Not a gate: how many groups of variants have no row with a primary or scholarly source."""
+    for name in ("aid_deliveries", "personnel", "credits"):
+        frame = tables[name]
+        groups = frame.assign(g=[group_of(name, r) for _, r in frame.iterrows()]).groupby("g")["weak_evidence"].all()
+        print(f"{name}: {int(groups.sum())} of {len(groups)} groups have no primary or scholarly variant")
+        assert len(groups) > 0
