@@ -37,6 +37,15 @@ Conventions shared by all tables:
 - **Sources**: a `sources` cell holds `;`-separated ids from `sources.csv`, each optionally
   followed by a locator in brackets: `src-garver1988[p. 53]`. `sources.csv` ids are the BibTeX
   keys of `book/references.bib`.
+- **Weak evidence**: in `aid_deliveries`, `personnel`, `air_war` and `credits`, `weak_evidence`
+  is `true` where every source of the row is graded `reference`, `popular` or `unreliable` in
+  `sources.csv`, so that no primary or scholarly work stands behind the figure. It is computed
+  from the tiers (`python -m sinosoviet.data` rewrites it) and a test checks that it agrees.
+- **Estimates**: `estimates.csv` holds the book's own value or range for each group of variant
+  rows (`table` and `group`; for credits the id without its `-vN` suffix), with the rows it rests
+  on in `basis` and the reasons in `reasoning`: which sources are preferred, by tier and by what
+  they count, and why a variant is set aside. Where the variants cannot support a best value,
+  `estimate_best` is empty and the reasoning says so; the estimate never averages silently.
 - **Names**: `name` is the form used in the book; `name_pinyin`, `name_period` (Wade-Giles,
   postal or period press spelling) and `name_native` (Chinese characters, Cyrillic, Japanese)
   give the others; `aliases` holds further forms, `;`-separated.

@@ -350,3 +350,57 @@ def source_citations(tables: dict[str, pd.DataFrame], data_dir: Path | str = DAT
                       .assign(table=name))
     return pd.concat(counts, ignore_index=True)[["source_id", "table", "rows"]].sort_values(
         ["source_id", "table"], ignore_index=True)
+
+
+# --- the strength of the evidence ---------------------------------------------------------------
+
+# Tables whose numbers carry a `weak_evidence` flag, and the tiers that count as weak.
+FLAGGED_TABLES = ("aid_deliveries", "personnel", "air_war", "credits")
+WEAK_TIERS = frozenset({"reference", "popular", "unreliable"})
+
+
+def source_tiers(data_dir: Path | str = DATA_DIR) -> dict[str, str]:
+    """Source id -> tier, read straight from sources.csv."""
+    path = Path(data_dir) / resource("sources", data_dir)["path"]
+    with path.open(encoding="utf-8", newline="") as f:
+        return {row["id"]: row["tier"] for row in csv.DictReader(f)}
+
+
+def is_weak_evidence(cell: str | None, tiers: dict[str, str]) -> bool:
+    """True where a row's `sources` cell names only works graded reference, popular or
+    unreliable: no primary or scholarly source stands behind its figure."""
+    ids = [source_id for source_id, _ in source_refs(cell)]
+    return bool(ids) and all(tiers[i] in WEAK_TIERS for i in ids)
+
+
+def weak_evidence_flags(name: str, data_dir: Path | str = DATA_DIR) -> dict[str, bool]:
+    """Row id -> what the `weak_evidence` column of table `name` must hold, from the tiers."""
+    tiers = source_tiers(data_dir)
+    path = Path(data_dir) / resource(name, data_dir)["path"]
+    with path.open(encoding="utf-8", newline="") as f:
+        return {row["id"]: is_weak_evidence(row["sources"], tiers) for row in csv.DictReader(f)}
+
+
+def weak_evidence_share(name: str, data_dir: Path | str = DATA_DIR) -> float:
+    """Share of the rows of table `name` that rest only on reference, popular or unreliable sources."""
+    flags = weak_evidence_flags(name, data_dir)
+    return sum(flags.values()) / len(flags)
+
+
+def write_weak_evidence(data_dir: Path | str = DATA_DIR) -> None:
+    """Recompute the `weak_evidence` column of every flagged table from sources.csv (run
+    `python -m sinosoviet.data` after changing a row's sources or a source's tier)."""
+    for name in FLAGGED_TABLES:
+        path = Path(data_dir) / resource(name, data_dir)["path"]
+        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+        flags = weak_evidence_flags(name, data_dir)
+        column = rows[0].index("weak_evidence")
+        for row in rows[1:]:
+            row[column] = "true" if flags[row[0]] else "false"
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(rows)
+        path.write_text(out.getvalue(), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    write_weak_evidence()
