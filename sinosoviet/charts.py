@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import render
 from .data import DATA_DIR
+from .pages import source_names
 
 # Okabe & Ito's palette: distinguishable with the common forms of colour blindness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -167,49 +168,128 @@ def events_map(located: pd.DataFrame, title: str) -> alt.LayerChart:
     ))
 
 
-def source_spread(frame: pd.DataFrame, stem: str, label: str, title: str, unit: str) -> alt.LayerChart:
-    """Each source's figure as a dot on its own row; a line spans the lowest to the highest figure."""
+EVIDENCE = {False: "a primary or scholarly source", True: "reference, popular or unreliable sources only"}
+
+
+def spread_panel(data: pd.DataFrame, estimate: pd.DataFrame, unit: str) -> alt.LayerChart:
+    """One unit's figures: a dot per source (hollow where only weak sources give it), a grey line
+    from the lowest to the highest, and the book's estimate as a band (range) and a tick (best).
+    Figures and estimates travel as one dataset, so that every layer shares one row order."""
+    order = list(dict.fromkeys(data.label))
+    rows = pd.concat([data, estimate[["label", "estimate", "estimate_low", "estimate_best", "estimate_high"]]],
+                     ignore_index=True)
+    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=300))
+    axis = alt.Axis(title=unit, format="~s" if data.value.max() >= 1e6 else ",", labelOverlap=True, tickCount=5)
+    base = alt.Chart(inline_records(rows)).encode(y=y)
+    figures, estimates = base.transform_filter("isValid(datum.value)"), base.transform_filter("isValid(datum.estimate)")
+    return alt.layer(
+        estimates.mark_bar(height=14, color="#bbbbbb", opacity=0.6).encode(
+            x=alt.X("estimate_low:Q", axis=axis), x2="estimate_high:Q",
+            tooltip=[alt.Tooltip("label:N", title="Figure"), alt.Tooltip("estimate:N", title="Book's estimate")]),
+        estimates.mark_tick(color="black", thickness=2, size=16).encode(x=alt.X("estimate_best:Q", axis=axis)),
+        figures.mark_rule(color="#777777", strokeWidth=2).encode(x=alt.X("min(value):Q", axis=axis), x2="max(value):Q"),
+        figures.mark_point(filled=True, size=70, stroke=PALETTE[0], strokeWidth=1.5).encode(
+            x=alt.X("value:Q", axis=axis),
+            fill=alt.Fill("evidence:N", title="Figure given by", sort=list(EVIDENCE.values()),
+                          scale=alt.Scale(domain=list(EVIDENCE.values()), range=[PALETTE[0], "white"]),
+                          legend=alt.Legend(labelLimit=0, orient="bottom", direction="vertical")),
+            tooltip=[alt.Tooltip("label:N", title="Figure"), alt.Tooltip("value:Q", title=unit, format=","),
+                     alt.Tooltip("sources:N", title="Sources"), alt.Tooltip("evidence:N", title="Given by")]),
+    ).properties(width=WIDTH - 300, height=alt.Step(20))
+
+
+def source_spread(frame: pd.DataFrame, stem: str, label: str, title: str, unit: str,
+                  estimates: pd.DataFrame | None = None, panel: str | None = None) -> alt.TopLevelMixin:
+    """Each source's figure as a dot on its own row, a line from the lowest to the highest figure,
+    and the book's estimate where `estimates` gives one (columns label, estimate_low/best/high).
+    With `panel`, one panel per value of that column (one unit per axis)."""
     rows = frame.assign(low=frame[f"{stem}_low"], best=frame[f"{stem}_best"], high=frame[f"{stem}_high"])
     rows = rows.assign(value=rows.best.fillna(rows.low).fillna(rows.high))
     rows = rows[rows.value.notna()]
-    data = records(rows.assign(label=rows[label]), ["id", "label", "value", "low", "high", "sources"])
-    base = alt.Chart(inline_records(data)).encode(y=alt.Y("label:N", title=None, sort=None))
-    span = base.mark_rule(color="#777777", strokeWidth=2).encode(x=alt.X("min(value):Q", title=unit), x2="max(value):Q")
-    dots = base.mark_point(filled=True, size=70, color=PALETTE[0]).encode(
-        x="value:Q", tooltip=[alt.Tooltip("label:N", title="Figure"), alt.Tooltip("value:Q", title=unit, format=","),
-                              alt.Tooltip("sources:N", title="Source")])
-    return themed(alt.layer(span, dots).properties(
-        width=WIDTH - 160, title=title,
-        description=f"Dot plot: {len(data)} figures from different sources, one dot each, grouped by what they count; "
-                    "a grey line spans the lowest to the highest figure.",
+    weak = rows["weak_evidence"] if "weak_evidence" in rows else pd.Series(False, index=rows.index)
+    rows = rows.assign(label=rows[label], evidence=weak.fillna(False).astype(bool).map(EVIDENCE),
+                       sources=rows.sources.map(source_names), panel=rows[panel] if panel else unit)
+    data = records(rows, ["id", "label", "value", "low", "high", "sources", "evidence", "panel"])
+    if estimates is None:
+        estimates = pd.DataFrame(columns=["label", "estimate_low", "estimate_best", "estimate_high"])
+    estimates = estimates[estimates.label.isin(data.label)].assign(
+        estimate=lambda f: f.apply(estimate_text, axis=1))
+    panels = [spread_panel(data[data.panel == p], estimates[estimates.label.isin(data[data.panel == p].label)], p)
+              for p in dict.fromkeys(data.panel)]
+    chart = panels[0] if len(panels) == 1 else alt.vconcat(*panels).resolve_scale(x="independent", y="independent")
+    shown = len(estimates)
+    return themed(chart.properties(
+        title=title,
+        description=f"Dot plot: {len(data)} figures from different sources, one dot each, grouped by what they count"
+                    + (f", in {len(panels)} panels, one per unit" if len(panels) > 1 else "")
+                    + "; a grey line spans the lowest to the highest figure; hollow dots are figures given only by "
+                      "reference, popular or unreliable sources"
+                    + (f"; grey bands and black ticks show the book's estimate for {shown} of the groups." if shown else "."),
     ))
 
 
-def credits_chart(credits: pd.DataFrame) -> alt.LayerChart:
-    """Each source's amount for each credit, and what was drawn in all."""
+def estimate_text(row) -> str:
+    low, best, high = (row[f"estimate_{k}"] for k in ("low", "best", "high"))
+    number = lambda v: f"{v:,.0f}"  # noqa: E731
+    if pd.notna(best) and (pd.isna(low) or low == best) and (pd.isna(high) or high == best):
+        return number(best)
+    span = f"{number(low) if pd.notna(low) else '?'}–{number(high) if pd.notna(high) else '?'}"
+    return f"{number(best)} ({span})" if pd.notna(best) else span
+
+
+def estimates_by_group(estimates: pd.DataFrame, table: str) -> pd.DataFrame:
+    """The book's estimates for one table, each labelled by what it counts and over which years."""
+    rows = estimates[estimates.table == table]
+    years = rows.period_start.dt.year.astype(str).where(
+        rows.period_start.dt.year == rows.period_end.dt.year,
+        rows.period_start.dt.year.astype(str) + "–" + rows.period_end.dt.year.astype(str))
+    return rows.assign(label=rows.quantity.str.slice(0, 1).str.upper() + rows.quantity.str.slice(1) + ", " + years)
+
+
+def credits_chart(credits: pd.DataFrame, estimates: pd.DataFrame | None = None) -> alt.TopLevelMixin:
+    """Each source's amount for each credit, and what was drawn in all, beside the book's estimates."""
     amounts = credits.assign(
         label=credits.date_signed.dt.strftime("Credit of %B %Y").fillna("Credits, all (as one figure)"))
     drawn = credits[credits[["drawn_usd_low", "drawn_usd_best", "drawn_usd_high"]].notna().any(axis=1)]
     drawn = drawn.assign(label="Drawn, all credits", amount_usd_low=drawn.drawn_usd_low,
                          amount_usd_best=drawn.drawn_usd_best, amount_usd_high=drawn.drawn_usd_high)
     both = pd.concat([amounts, drawn], ignore_index=True)
-    return source_spread(both, "amount_usd", "label", "Soviet credits to China: each source's figure", "US dollars")
+    marked = None
+    if estimates is not None:
+        rows = estimates[estimates.table == "credits"]
+        label_of = dict(zip(amounts.id, amounts.label))  # a group is named by its first row's id
+        marked = rows.assign(label=[label_of.get(g) if scope == "agreed" else
+                                    "Drawn, all credits" if g == "cr-total-1937-1941" else None
+                                    for g, scope in zip(rows.group, rows.scope)]).dropna(subset=["label"])
+    return source_spread(both, "amount_usd", "label", "Soviet credits to China: each source's figure", "US dollars",
+                         marked)
 
 
-def aid_chart(aid: pd.DataFrame, years: tuple[int, int] | None = None) -> alt.LayerChart:
-    """Delivery figures by what they count (item, and year where given); one dot per source."""
+def aid_chart(aid: pd.DataFrame, years: tuple[int, int] | None = None,
+              estimates: pd.DataFrame | None = None) -> alt.TopLevelMixin:
+    """Delivery figures by what they count, one panel per unit; one dot per source, and the book's
+    estimate for each group."""
     rows = aid if years is None else aid[aid.year.between(*years)]
-    label = rows.item + rows.year.map(lambda y: "" if pd.isna(y) else f", {int(y)}")
-    label = label.where(rows.year.notna(), label + " (1937–1941)")
-    span = "1937–1941" if years is None else f"{years[0]}–{years[1]}"
-    return source_spread(rows.assign(label=label), "quantity", "label",
-                         f"Soviet deliveries to China, {span}: each source's figure", "Quantity")
+    return group_spread(rows, "quantity", estimates, "aid_deliveries",
+                        f"Soviet deliveries to China, {'1937–1941' if years is None else '%d–%d' % years}: "
+                        "each source's figure", "unit")
 
 
-def personnel_chart(personnel: pd.DataFrame, categories: list[str]) -> alt.LayerChart:
-    rows = personnel[personnel.category.isin(categories)]
-    label = rows.category.astype(str).str.replace("_", " ") + ": " + rows.group
-    return source_spread(rows.assign(label=label), "count", "label", "Soviet personnel and losses: each source's figure", "Persons")
+def personnel_chart(personnel: pd.DataFrame, categories: list[str],
+                    estimates: pd.DataFrame | None = None) -> alt.TopLevelMixin:
+    rows = personnel[personnel.category.isin(categories)].assign(unit="persons")
+    return group_spread(rows, "count", estimates, "personnel", "Soviet personnel and losses: each source's figure")
+
+
+def group_spread(rows: pd.DataFrame, stem: str, estimates: pd.DataFrame | None, table: str, title: str,
+                 panel: str | None = None) -> alt.TopLevelMixin:
+    """Figures labelled by their group: the estimate's words for what the group counts, where the
+    book has one, else the group's id."""
+    labelled = estimates_by_group(estimates, table) if estimates is not None else pd.DataFrame(columns=["group", "label"])
+    label_of = dict(zip(labelled.group, labelled.label))
+    rows = rows.assign(label=rows.group.map(lambda g: label_of.get(g, g.replace("-", " "))))
+    unit = "Quantity" if panel else "Persons"
+    return source_spread(rows, stem, "label", title, unit, labelled if estimates is not None else None, panel)
 
 
 AIR_MEASURES = {
