@@ -59,7 +59,7 @@ def records(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 
 def period_spans(periods: pd.DataFrame) -> alt.Chart:
-    data = records(periods, ["order", "title", "date_start", "date_end"])
+    data = records(periods.rename(columns={"seq": "order"}), ["order", "title", "date_start", "date_end"])
     return themed(alt.Chart(inline_records(data), width=WIDTH, height=180).mark_bar(cornerRadius=2).encode(
         x=alt.X("date_start:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
         x2="date_end:T",
@@ -208,12 +208,12 @@ def aid_chart(aid: pd.DataFrame, years: tuple[int, int] | None = None) -> alt.La
 
 def personnel_chart(personnel: pd.DataFrame, categories: list[str]) -> alt.LayerChart:
     rows = personnel[personnel.category.isin(categories)]
-    label = rows.category.astype(str).str.replace("_", " ") + ": " + rows.group
+    label = rows.category.astype(str).str.replace("_", " ") + ": " + rows.group_id
     return source_spread(rows.assign(label=label), "count", "label", "Soviet personnel and losses: each source's figure", "Persons")
 
 
 AIR_MEASURES = {
-    "sino_soviet_claim_japanese_destroyed": "Chinese-Soviet claim: Japanese aircraft destroyed",
+    "sino_soviet_claim_destroyed": "Chinese-Soviet claim: Japanese aircraft destroyed",
     "japanese_admitted_losses": "Japanese admitted losses",
     "japanese_claim_destroyed": "Japanese claim: Chinese-Soviet aircraft destroyed",
     "sino_soviet_admitted_losses": "Chinese-Soviet admitted losses",

@@ -33,7 +33,7 @@ Conventions shared by all tables:
   and `date_precision` says how precisely the event is placed (see the events table).
 - **Uncertain quantities** come as `<q>_low`, `<q>_best`, `<q>_high`; empty means not known; a
   test checks low ≤ best ≤ high. Where sources disagree, each source's figure is its own row,
-  grouped by a shared `group` key (aid and personnel) or an id suffix `-v2`, `-v3` (credits).
+  grouped by a shared `group_id` key (aid and personnel) or an id suffix `-v2`, `-v3` (credits).
 - **Sources**: a `sources` cell holds `;`-separated ids from `sources.csv`, each optionally
   followed by a locator in brackets: `src-garver1988[p. 53]`. `sources.csv` ids are the BibTeX
   keys of `book/references.bib`.

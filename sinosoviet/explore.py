@@ -115,7 +115,7 @@ class TimelineExplorer(Explorer):
     def make_controls(self):
         t = self.tables
         return {
-            "period": widgets.Dropdown(options=options(t["periods"].sort_values("order"), "title", "All periods"),
+            "period": widgets.Dropdown(options=options(t["periods"].sort_values("seq"), "title", "All periods"),
                                        value=ALL, description="Period"),
             "category": widgets.SelectMultiple(options=charts.CATEGORY_ORDER, value=tuple(charts.CATEGORY_ORDER),
                                                description="Categories", rows=6),
@@ -227,7 +227,7 @@ class MapExplorer(Explorer):
     noun = "places"
 
     def make_controls(self):
-        return {"period": widgets.Dropdown(options=options(self.tables["periods"].sort_values("order"), "title",
+        return {"period": widgets.Dropdown(options=options(self.tables["periods"].sort_values("seq"), "title",
                                                            "All periods"), value=ALL, description="Period"),
                 "years": widgets.IntRangeSlider(value=(1923, 1941), min=1923, max=1941, description="Years")}
 

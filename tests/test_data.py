@@ -49,7 +49,7 @@ def test_events_lie_inside_their_period(tables):
 
 
 def test_periods_tile_1923_to_1941(tables):
-    periods = tables["periods"].sort_values("order")
+    periods = tables["periods"].sort_values("seq")
     assert periods.date_start.iloc[0] == pd.Timestamp("1923-01-01")
     assert periods.date_end.iloc[-1] == pd.Timestamp("1941-12-31")
     gaps = periods.date_start.iloc[1:].values - periods.date_end.iloc[:-1].values
