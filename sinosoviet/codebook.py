@@ -20,11 +20,69 @@ this file. Version {version}. Data licence: {licence}.
 
 ## Using the tables
 """
-USAGE = """Every table is a UTF-8 CSV with a header row and `\\n` line ends, readable with plain
-`pandas.read_csv(path, keep_default_na=False)` (so that empty cells stay empty strings rather
-than NaN where a column is text). `datapackage.json` is a Frictionless Data Package: it types
-every column and states its constraints, primary key and foreign keys
-(`frictionless validate datapackage.json` checks the lot).
+# One way to read a table typed, per tool. Each Python line runs in tests/test_reuse.py for every
+# table (with "people" replaced by the table's name), from the data folder, after PREAMBLE, and
+# its column types are compared with the descriptor's. R is shown, not run.
+PREAMBLE = """import json, pathlib
+fields = {f["name"]: f["type"] for r in json.loads(pathlib.Path("datapackage.json").read_text("utf-8"))["resources"]
+          if r["name"] == "people" for f in r["schema"]["fields"]}"""
+READERS = [
+    ("this package", "python", "sinosoviet",
+     'import sinosoviet.data; df = sinosoviet.data.load("people")'),
+    ("pandas", "python", "pandas",
+     'import pandas as pd; df = pd.read_csv("people.csv", keep_default_na=False, '
+     'na_values={c: [""] for c, t in fields.items() if t != "string"}, '
+     'dtype={c: {"integer": "Int64", "number": "Float64"}.get(t, "string") for c, t in fields.items() if t != "date"}, '
+     'parse_dates=[c for c, t in fields.items() if t == "date"])'),
+    ("frictionless", "python", "frictionless",
+     'import frictionless; df = frictionless.Package("datapackage.json").get_resource("people").to_pandas().reset_index()'),
+    ("DuckDB", "python", "duckdb",
+     'import duckdb; rel = duckdb.read_csv("people.csv", header=True, '
+     'columns={c: {"integer": "BIGINT", "number": "DOUBLE", "date": "DATE"}.get(t, "VARCHAR") for c, t in fields.items()}, '
+     'force_not_null=[c for c, t in fields.items() if t == "string"])'),
+    ("polars", "python", "polars",
+     'import polars as pl; df = pl.read_csv("people.csv", empty_string_is_null=False, '
+     'schema_overrides={c: {"integer": pl.Int64, "number": pl.Float64, "date": pl.Date}.get(t, pl.String) for c, t in fields.items()})'),
+    ("R, frictionless package", "r", None,
+     'people <- frictionless::read_resource(frictionless::read_package("datapackage.json"), "people")'),
+    ("R, readr", "r", None,
+     'people <- readr::read_csv("people.csv", na = "", col_types = readr::cols(.default = "c", born = "i", died = "i"))'),
+]
+
+
+def readers_markdown() -> str:
+    """The section of the codebook that shows how to read a table typed with each tool."""
+    lines = ["### Reading a table typed, in one line", "",
+             "Each line below reads `people.csv` (put any table's name in its place) with every column",
+             "typed as the descriptor says: `integer` as a (nullable) integer, `number` as a float, `date` as",
+             "a date, `string` as text. Integer columns with empty cells need a nullable integer type, and a",
+             "column that is empty in every row (a quantity no source gives, such as the high estimates of",
+             "some tables) is typed right only if its type is given rather than guessed, so each line takes",
+             "the types from `datapackage.json`. The Python lines (tested for every table) first read the",
+             "column types from the descriptor:", "",
+             "```python", PREAMBLE, "```", ""]
+    for label, language, _module, code in READERS:
+        note = " (not run by the tests)" if language == "r" else ""
+        lines += [f"- {label}{note}:", "", f"  ```{language}", f"  {code}", "  ```", ""]
+    lines += [
+        "Empty cells: `sinosoviet.data.load`, pandas, DuckDB and polars as above keep an empty text cell",
+        "as `\"\"`; empty numbers and dates are missing (`<NA>`, `NaT`, `NULL`, `null`). A column with",
+        "a fixed list of values (an enum) is a pandas `Categorical` in `sinosoviet.data.load`, where an",
+        "empty cell is missing. `frictionless` reads empty text as missing (`NaN`), and R as `NA`.",
+        "`sinosoviet.data.load` also checks every rule of the descriptor (types, constraints, keys) and",
+        "raises an error naming file, line, column and value where one is broken.",
+        "",
+        "Column names are lower-case ASCII, at most 32 characters (Stata's limit) and never an SQL",
+        "reserved word, so that they need no quoting in SQL, R, Stata or pandas.",
+    ]
+    return "\n".join(lines)
+
+
+USAGE = """Every table is a UTF-8 CSV with a header row and `\\n` line ends. `datapackage.json` is a
+Frictionless Data Package: it types every column and states its constraints, primary key and
+foreign keys (`frictionless validate datapackage.json` checks the lot).
+
+{readers}
 
 Conventions shared by all tables:
 - **ids** are strings with a table prefix (`ev-`, `pe-`, `pl-`, `src-`, …); an id is never reused;
@@ -142,7 +200,7 @@ def table_section_html(res: dict) -> str:
 def codebook() -> str:
     pkg = data.package()
     licence = ", ".join(lic["name"] for lic in pkg.get("licenses", []))
-    parts = [INTRO.format(version=pkg["version"], licence=licence) + USAGE, VERDICTS.rstrip("\n")]
+    parts = [INTRO.format(version=pkg["version"], licence=licence) + USAGE.format(readers=readers_markdown()), VERDICTS.rstrip("\n")]
     parts += [table_section(res) for res in pkg["resources"]]
     return "\n\n".join(parts) + "\n"
 
@@ -151,7 +209,7 @@ def usage_markdown() -> str:
     """Version, licence and the conventions of all tables, as on data/README.md."""
     pkg = data.package()
     licence = ", ".join(lic["name"] for lic in pkg.get("licenses", []))
-    return f"Data package version {pkg['version']}. Data licence: {licence}.\n\n" + USAGE + "\n" + VERDICTS.replace("## ", "### ", 1)
+    return f"Data package version {pkg['version']}. Data licence: {licence}.\n\n" + USAGE.format(readers=readers_markdown()).replace("### ", "#### ") + "\n" + VERDICTS.replace("## ", "### ", 1)
 
 
 def codebook_tables_html() -> str:

@@ -215,7 +215,7 @@ class ClaimsExplorer(Explorer):
                                                                           sources=lambda f: f.source_id)
         if numeric[["value_low", "value_best", "value_high"]].notna().any(axis=None):
             return charts.source_spread(numeric, "value", "label", "Each source's figure for this claim",
-                                        str(numeric.unit.dropna().iloc[0]) if numeric.unit.notna().any() else "Value")
+                                        next((str(u) for u in numeric.unit.dropna() if u), "Value"))
         return None
 
     def table_html(self, rows):

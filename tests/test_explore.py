@@ -95,7 +95,7 @@ def test_map_by_period(tables):
     ex = explore.places_map(tables)
     ex.controls["period"].value = "pd-1937-1939"
     events = tables["events"]
-    expected = set(events[events.period_id == "pd-1937-1939"].place_id.dropna()) & set(
+    expected = set(events[events.period_id == "pd-1937-1939"].place_id.replace("", None).dropna()) & set(
         tables["places"][tables["places"].lat.notna()].id)
     assert set(ex.rows.id) == expected
     ex.controls["years"].value = (1923, 1923)
