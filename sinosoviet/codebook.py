@@ -94,7 +94,9 @@ Conventions shared by all tables:
   grouped by a shared `group_id` key (aid and personnel) or an id suffix `-v2`, `-v3` (credits).
 - **Sources**: a `sources` cell holds `;`-separated ids from `sources.csv`, each optionally
   followed by a locator in brackets: `src-garver1988[p. 53]`. `sources.csv` ids are the BibTeX
-  keys of `book/references.bib`.
+  keys of `book/references.bib`. The same citations, one per row, are in `citations.csv` (table_name,
+  row id, source id, locator, note), generated from the cells so that standard tools can check
+  every citation as a foreign key; the cells are the source of truth.
 - **Names**: `name` is the form used in the book; `name_pinyin`, `name_period` (Wade-Giles,
   postal or period press spelling) and `name_native` (Chinese characters, Cyrillic, Japanese)
   give the others; `aliases` holds further forms, `;`-separated.

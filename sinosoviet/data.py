@@ -338,6 +338,8 @@ def source_fields(data_dir: Path | str = DATA_DIR) -> dict[str, list[str]]:
     """For each table, the columns that cite sources: ;-separated source lists and foreign keys."""
     found = {}
     for res in _package(Path(data_dir))["resources"]:
+        if res["name"] == "citations":  # derived from the cells counted here
+            continue
         listed = [f["name"] for f in res["schema"]["fields"] if f.get("sinosoviet:listOf") == "sources"]
         keyed = [fk["fields"] for fk in res["schema"].get("foreignKeys", []) if fk["reference"]["resource"] == "sources"]
         if listed or keyed:
