@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import data
 
-COLUMNS = ["id", "table_name", "row_id", "source_id", "locator", "note"]
+COLUMNS = ["id", "table_name", "row_id", "source_id", "locator", "note", "status"]
 
 # A part of a bracketed locator that names a place in the work rather than what is found there.
 PLACE = re.compile(
@@ -48,6 +48,11 @@ def split_locator(text: str) -> tuple[str, str]:
     return ", ".join(places), rest
 
 
+def status_of(frame: pd.DataFrame) -> list[str]:
+    """The status of each citing row: its own, where its table has one, else active."""
+    return [str(s) for s in frame["status"]] if "status" in frame else ["active"] * len(frame)
+
+
 def citations(tables: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     """One row per citation: each source named in a `sources` cell, in table, row and cell order,
     then each claim variant's source."""
@@ -57,12 +62,14 @@ def citations(tables: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
         name = res["name"]
         listed = [f["name"] for f in res["schema"]["fields"] if f.get("sinosoviet:listOf") == "sources"]
         for column in listed:
-            for row_id, cell in zip(tables[name]["id"], tables[name][column]):
+            frame = tables[name]
+            for row_id, cell, status in zip(frame["id"], frame[column], status_of(frame)):
                 for n, (source_id, bracketed) in enumerate(data.source_refs(cell), start=1):
-                    rows.append((f"ci-{row_id}-{n}", name, row_id, source_id, *split_locator(bracketed)))
+                    rows.append((f"ci-{row_id}-{n}", name, row_id, source_id, *split_locator(bracketed), status))
     variants = tables["claim_variants"]
-    for row_id, source_id, locator in zip(variants["id"], variants["source_id"], variants["locator"]):
-        rows.append((f"ci-{row_id}-1", "claim_variants", row_id, source_id, locator, ""))
+    for row_id, source_id, locator, status in zip(variants["id"], variants["source_id"], variants["locator"],
+                                                  status_of(variants)):
+        rows.append((f"ci-{row_id}-1", "claim_variants", row_id, source_id, locator, "", status))
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

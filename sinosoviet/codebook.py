@@ -92,6 +92,11 @@ Conventions shared by all tables:
 - **Uncertain quantities** come as `<q>_low`, `<q>_best`, `<q>_high`; empty means not known; a
   test checks low ≤ best ≤ high. Where sources disagree, each source's figure is its own row,
   grouped by a shared `group_id` key (aid and personnel) or an id suffix `-v2`, `-v3` (credits).
+  Rows of one group may still count different things over different years: in `aid_deliveries`
+  and `personnel`, `scope` says what each figure counts (`cumulative`, `annual`, `on_hand`,
+  `dispatched`, `delivered`, `other`, or `unstated` where the row does not say) and
+  `period_start`/`period_end` the years it covers, both read from the row's own note, group and
+  year; compare figures only where both agree.
 - **Sources**: a `sources` cell holds `;`-separated ids from `sources.csv`, each optionally
   followed by a locator in brackets: `src-garver1988[p. 53]`. `sources.csv` ids are the BibTeX
   keys of `book/references.bib`. The same citations, one per row, are in `citations.csv` (table_name,
@@ -136,6 +141,20 @@ A statement whose reasoning calls it wrong, mistaken, garbled or in need of corr
 
 Claim ids run `cl-001` to `cl-059` and from `cl-101` on; the range `cl-060` to `cl-100` was never
 used. New claims continue after the highest id.
+
+## What counts as an event
+
+`events.csv` is a chronology chosen to carry the book's narrative, not a complete or sampled
+record of events, and it follows no written rule of completeness. A row is there because the
+book's chapters needed it: an act of Soviet or Comintern policy towards China (a treaty, mission,
+credit, delivery, directive or appointment), an act of the Chinese parties, of Japan or of other
+powers that shaped that policy, or a wider event that the chapters give as context (the
+Molotov–Ribbentrop Pact, the German invasion of the USSR). What every row has in common: it
+starts between 1 January 1923 and 31 December 1941 and lies in its period; it is placed in time
+at least to the year (with `date_precision`); it names at least one source; and it has one
+category. Not every battle, agreement, mission or congress of those years is included, and the
+seed article's statements are recorded in the claims ledger, not here. Counts of events per
+year, category or place therefore describe the book's selection, not how often things happened.
 """
 
 
@@ -211,7 +230,7 @@ def usage_markdown() -> str:
     """Version, licence and the conventions of all tables, as on data/README.md."""
     pkg = data.package()
     licence = ", ".join(lic["name"] for lic in pkg.get("licenses", []))
-    return f"Data package version {pkg['version']}. Data licence: {licence}.\n\n" + USAGE.format(readers=readers_markdown()).replace("### ", "#### ") + "\n" + VERDICTS.replace("## ", "### ", 1)
+    return f"Data package version {pkg['version']}. Data licence: {licence}.\n\n" + USAGE.format(readers=readers_markdown()).replace("### ", "#### ") + "\n" + re.sub(r"(?m)^## ", "### ", VERDICTS)
 
 
 def codebook_tables_html() -> str:

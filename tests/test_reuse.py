@@ -150,3 +150,36 @@ def test_load_all_is_quick():
     tables = data.load_all()
     assert len(tables) == len(TABLES)
     assert time.perf_counter() - start < 5
+
+
+# --- answers without unwritten rules --------------------------------------------------------
+
+@pytest.mark.parametrize("name", TABLES)
+def test_every_table_has_a_status(name):
+    field = next(f for f in data.resource(name)["schema"]["fields"] if f["name"] == "status")
+    assert field["constraints"]["enum"] == ["active", "withdrawn"] and field["constraints"]["required"]
+    assert set(data.load(name)["status"].astype(str)) <= {"active", "withdrawn"}
+
+
+@pytest.mark.parametrize("name", ["aid_deliveries", "personnel"])
+def test_figures_say_what_they_count_and_when(name):
+    frame = data.load(name)
+    assert frame["scope"].notna().all()
+    both = frame[frame.period_start.notna() & frame.period_end.notna()]
+    assert (both.period_start <= both.period_end).all()
+    dated = both[both.year.notna()]
+    outside = dated[(dated.year < dated.period_start) | (dated.year > dated.period_end)]
+    assert outside.empty, outside[["id", "year", "period_start", "period_end"]].to_string()
+    # a group whose id names a span of years, and a row that says it is a total over one,
+    # cover that span
+    for row in frame.itertuples():
+        span = re.search(r"(19\d\d)-(19\d\d)$", row.group_id)
+        if span and row.note.startswith(f"{span[1]}–{span[2]} total"):
+            assert (row.period_start, row.period_end) == (int(span[1]), int(span[2])), row.id
+            assert row.scope == "cumulative", row.id
+
+
+def test_codebook_states_what_counts_as_an_event_and_the_unused_claim_ids():
+    text = codebook.codebook()
+    assert "## What counts as an event" in text
+    assert "`cl-060` to `cl-100` was never\nused" in text
