@@ -104,7 +104,10 @@ Conventions shared by all tables:
   every citation as a foreign key; the cells are the source of truth.
 - **Names**: `name` is the form used in the book; `name_pinyin`, `name_period` (Wade-Giles,
   postal or period press spelling) and `name_native` (Chinese characters, Cyrillic, Japanese)
-  give the others; `aliases` holds further forms, `;`-separated.
+  give the others; `aliases` holds further forms, `;`-separated. Places link to GeoNames
+  (`geonames`, matched offline by name and position) and say what their coordinates stand for
+  (`coord_precision`); `wikidata` (people and places) holds an id only where a Wikidata record
+  was read.
 """
 
 
