@@ -14,6 +14,6 @@ def period_facts(tables: dict[str, pd.DataFrame], period_id: str) -> dict[str, i
     return {
         "n_events": len(events),
         "n_people": len(people),
-        "n_places": int(events.place_id.dropna().nunique()),
+        "n_places": int(events.place_id[events.place_id != ""].nunique()),
         "n_claims": int((claims.period_id == period_id).sum()),
     }

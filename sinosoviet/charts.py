@@ -60,7 +60,7 @@ def records(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 
 def period_spans(periods: pd.DataFrame) -> alt.Chart:
-    data = records(periods, ["order", "title", "date_start", "date_end"])
+    data = records(periods.rename(columns={"seq": "order"}), ["order", "title", "date_start", "date_end"])
     return themed(alt.Chart(inline_records(data), width=WIDTH, height=180).mark_bar(cornerRadius=2).encode(
         x=alt.X("date_start:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
         x2="date_end:T",
@@ -239,7 +239,7 @@ def estimate_text(row) -> str:
 
 def estimates_by_group(estimates: pd.DataFrame, table: str) -> pd.DataFrame:
     """The book's estimates for one table, each labelled by what it counts and over which years."""
-    rows = estimates[estimates.table == table]
+    rows = estimates[estimates.table_name == table]
     years = rows.period_start.dt.year.astype(str).where(
         rows.period_start.dt.year == rows.period_end.dt.year,
         rows.period_start.dt.year.astype(str) + "–" + rows.period_end.dt.year.astype(str))
@@ -256,11 +256,11 @@ def credits_chart(credits: pd.DataFrame, estimates: pd.DataFrame | None = None) 
     both = pd.concat([amounts, drawn], ignore_index=True)
     marked = None
     if estimates is not None:
-        rows = estimates[estimates.table == "credits"]
+        rows = estimates[estimates.table_name == "credits"]
         label_of = dict(zip(amounts.id, amounts.label))  # a group is named by its first row's id
         marked = rows.assign(label=[label_of.get(g) if scope == "agreed" else
                                     "Drawn, all credits" if g == "cr-total-1937-1941" else None
-                                    for g, scope in zip(rows.group, rows.scope)]).dropna(subset=["label"])
+                                    for g, scope in zip(rows.group_id, rows.scope)]).dropna(subset=["label"])
     return source_spread(both, "amount_usd", "label", "Soviet credits to China: each source's figure", "US dollars",
                          marked)
 
@@ -285,15 +285,15 @@ def group_spread(rows: pd.DataFrame, stem: str, estimates: pd.DataFrame | None, 
                  panel: str | None = None) -> alt.TopLevelMixin:
     """Figures labelled by their group: the estimate's words for what the group counts, where the
     book has one, else the group's id."""
-    labelled = estimates_by_group(estimates, table) if estimates is not None else pd.DataFrame(columns=["group", "label"])
-    label_of = dict(zip(labelled.group, labelled.label))
-    rows = rows.assign(label=rows.group.map(lambda g: label_of.get(g, g.replace("-", " "))))
+    labelled = estimates_by_group(estimates, table) if estimates is not None else pd.DataFrame(columns=["group_id", "label"])
+    label_of = dict(zip(labelled.group_id, labelled.label))
+    rows = rows.assign(label=rows.group_id.map(lambda g: label_of.get(g, g.replace("-", " "))))
     unit = "Quantity" if panel else "Persons"
     return source_spread(rows, stem, "label", title, unit, labelled if estimates is not None else None, panel)
 
 
 AIR_MEASURES = {
-    "sino_soviet_claim_japanese_destroyed": "Chinese-Soviet claim: Japanese aircraft destroyed",
+    "sino_soviet_claim_destroyed": "Chinese-Soviet claim: Japanese aircraft destroyed",
     "japanese_admitted_losses": "Japanese admitted losses",
     "japanese_claim_destroyed": "Japanese claim: Chinese-Soviet aircraft destroyed",
     "sino_soviet_admitted_losses": "Chinese-Soviet admitted losses",

@@ -20,11 +20,69 @@ this file. Version {version}. Data licence: {licence}.
 
 ## Using the tables
 """
-USAGE = """Every table is a UTF-8 CSV with a header row and `\\n` line ends, readable with plain
-`pandas.read_csv(path, keep_default_na=False)` (so that empty cells stay empty strings rather
-than NaN where a column is text). `datapackage.json` is a Frictionless Data Package: it types
-every column and states its constraints, primary key and foreign keys
-(`frictionless validate datapackage.json` checks the lot).
+# One way to read a table typed, per tool. Each Python line runs in tests/test_reuse.py for every
+# table (with "people" replaced by the table's name), from the data folder, after PREAMBLE, and
+# its column types are compared with the descriptor's. R is shown, not run.
+PREAMBLE = """import json, pathlib
+fields = {f["name"]: f["type"] for r in json.loads(pathlib.Path("datapackage.json").read_text("utf-8"))["resources"]
+          if r["name"] == "people" for f in r["schema"]["fields"]}"""
+READERS = [
+    ("this package", "python", "sinosoviet",
+     'import sinosoviet.data; df = sinosoviet.data.load("people")'),
+    ("pandas", "python", "pandas",
+     'import pandas as pd; df = pd.read_csv("people.csv", keep_default_na=False, '
+     'na_values={c: [""] for c, t in fields.items() if t != "string"}, '
+     'dtype={c: {"integer": "Int64", "number": "Float64", "boolean": "boolean"}.get(t, "string") for c, t in fields.items() if t != "date"}, '
+     'parse_dates=[c for c, t in fields.items() if t == "date"])'),
+    ("frictionless", "python", "frictionless",
+     'import frictionless; df = frictionless.Package("datapackage.json").get_resource("people").to_pandas().reset_index()'),
+    ("DuckDB", "python", "duckdb",
+     'import duckdb; rel = duckdb.read_csv("people.csv", header=True, '
+     'columns={c: {"integer": "BIGINT", "number": "DOUBLE", "date": "DATE", "boolean": "BOOLEAN"}.get(t, "VARCHAR") for c, t in fields.items()}, '
+     'force_not_null=[c for c, t in fields.items() if t == "string"])'),
+    ("polars", "python", "polars",
+     'import polars as pl; df = pl.read_csv("people.csv", empty_string_is_null=False, '
+     'schema_overrides={c: {"integer": pl.Int64, "number": pl.Float64, "date": pl.Date, "boolean": pl.Boolean}.get(t, pl.String) for c, t in fields.items()})'),
+    ("R, frictionless package", "r", None,
+     'people <- frictionless::read_resource(frictionless::read_package("datapackage.json"), "people")'),
+    ("R, readr", "r", None,
+     'people <- readr::read_csv("people.csv", na = "", col_types = readr::cols(.default = "c", born = "i", died = "i"))'),
+]
+
+
+def readers_markdown() -> str:
+    """The section of the codebook that shows how to read a table typed with each tool."""
+    lines = ["### Reading a table typed, in one line", "",
+             "Each line below reads `people.csv` (put any table's name in its place) with every column",
+             "typed as the descriptor says: `integer` as a (nullable) integer, `number` as a float, `date` as",
+             "a date, `string` as text. Integer columns with empty cells need a nullable integer type, and a",
+             "column that is empty in every row (a quantity no source gives, such as the high estimates of",
+             "some tables) is typed right only if its type is given rather than guessed, so each line takes",
+             "the types from `datapackage.json`. The Python lines (tested for every table) first read the",
+             "column types from the descriptor:", "",
+             "```python", PREAMBLE, "```", ""]
+    for label, language, _module, code in READERS:
+        note = " (not run by the tests)" if language == "r" else ""
+        lines += [f"- {label}{note}:", "", f"  ```{language}", f"  {code}", "  ```", ""]
+    lines += [
+        "Empty cells: `sinosoviet.data.load`, pandas, DuckDB and polars as above keep an empty text cell",
+        "as `\"\"`; empty numbers and dates are missing (`<NA>`, `NaT`, `NULL`, `null`). A column with",
+        "a fixed list of values (an enum) is a pandas `Categorical` in `sinosoviet.data.load`, where an",
+        "empty cell is missing. `frictionless` reads empty text as missing (`NaN`), and R as `NA`.",
+        "`sinosoviet.data.load` also checks every rule of the descriptor (types, constraints, keys) and",
+        "raises an error naming file, line, column and value where one is broken.",
+        "",
+        "Column names are lower-case ASCII, at most 32 characters (Stata's limit) and never an SQL",
+        "reserved word, so that they need no quoting in SQL, R, Stata or pandas.",
+    ]
+    return "\n".join(lines)
+
+
+USAGE = """Every table is a UTF-8 CSV with a header row and `\\n` line ends. `datapackage.json` is a
+Frictionless Data Package: it types every column and states its constraints, primary key and
+foreign keys (`frictionless validate datapackage.json` checks the lot).
+
+{readers}
 
 Conventions shared by all tables:
 - **ids** are strings with a table prefix (`ev-`, `pe-`, `pl-`, `src-`, …); an id is never reused;
@@ -33,22 +91,32 @@ Conventions shared by all tables:
   and `date_precision` says how precisely the event is placed (see the events table).
 - **Uncertain quantities** come as `<q>_low`, `<q>_best`, `<q>_high`; empty means not known; a
   test checks low ≤ best ≤ high. Where sources disagree, each source's figure is its own row,
-  grouped by a shared `group` key (aid and personnel) or an id suffix `-v2`, `-v3` (credits).
+  grouped by a shared `group_id` key (aid and personnel) or an id suffix `-v2`, `-v3` (credits).
+  Rows of one group may still count different things over different years: in `aid_deliveries`
+  and `personnel`, `scope` says what each figure counts (`cumulative`, `annual`, `on_hand`,
+  `dispatched`, `delivered`, `other`, or `unstated` where the row does not say) and
+  `period_start`/`period_end` the years it covers, both read from the row's own note, group and
+  year; compare figures only where both agree.
 - **Sources**: a `sources` cell holds `;`-separated ids from `sources.csv`, each optionally
   followed by a locator in brackets: `src-garver1988[p. 53]`. `sources.csv` ids are the BibTeX
-  keys of `book/references.bib`.
+  keys of `book/references.bib`. The same citations, one per row, are in `citations.csv` (table_name,
+  row id, source id, locator, note), generated from the cells so that standard tools can check
+  every citation as a foreign key; the cells are the source of truth.
 - **Weak evidence**: in `aid_deliveries`, `personnel`, `air_war` and `credits`, `weak_evidence`
   is `true` where every source of the row is graded `reference`, `popular` or `unreliable` in
   `sources.csv`, so that no primary or scholarly work stands behind the figure. It is computed
   from the tiers (`python -m sinosoviet.data` rewrites it) and a test checks that it agrees.
 - **Estimates**: `estimates.csv` holds the book's own value or range for each group of variant
-  rows (`table` and `group`; for credits the id without its `-vN` suffix), with the rows it rests
+  rows (`table_name` and `group_id`; for credits the id without its `-vN` suffix), with the rows it rests
   on in `basis` and the reasons in `reasoning`: which sources are preferred, by tier and by what
   they count, and why a variant is set aside. Where the variants cannot support a best value,
   `estimate_best` is empty and the reasoning says so; the estimate never averages silently.
 - **Names**: `name` is the form used in the book; `name_pinyin`, `name_period` (Wade-Giles,
   postal or period press spelling) and `name_native` (Chinese characters, Cyrillic, Japanese)
-  give the others; `aliases` holds further forms, `;`-separated.
+  give the others; `aliases` holds further forms, `;`-separated. Places link to GeoNames
+  (`geonames`, matched offline by name and position) and say what their coordinates stand for
+  (`coord_precision`); `wikidata` (people and places) holds an id only where a Wikidata record
+  was read.
 """
 
 
@@ -85,6 +153,20 @@ A statement whose reasoning calls it wrong, mistaken, garbled or in need of corr
 
 Claim ids run `cl-001` to `cl-059` and from `cl-101` on; the range `cl-060` to `cl-100` was never
 used. New claims continue after the highest id.
+
+## What counts as an event
+
+`events.csv` is a chronology chosen to carry the book's narrative, not a complete or sampled
+record of events, and it follows no written rule of completeness. A row is there because the
+book's chapters needed it: an act of Soviet or Comintern policy towards China (a treaty, mission,
+credit, delivery, directive or appointment), an act of the Chinese parties, of Japan or of other
+powers that shaped that policy, or a wider event that the chapters give as context (the
+Molotov–Ribbentrop Pact, the German invasion of the USSR). What every row has in common: it
+starts between 1 January 1923 and 31 December 1941 and lies in its period; it is placed in time
+at least to the year (with `date_precision`); it names at least one source; and it has one
+category. Not every battle, agreement, mission or congress of those years is included, and the
+seed article's statements are recorded in the claims ledger, not here. Counts of events per
+year, category or place therefore describe the book's selection, not how often things happened.
 """
 
 
@@ -151,7 +233,7 @@ def table_section_html(res: dict) -> str:
 def codebook() -> str:
     pkg = data.package()
     licence = ", ".join(lic["name"] for lic in pkg.get("licenses", []))
-    parts = [INTRO.format(version=pkg["version"], licence=licence) + USAGE, VERDICTS.rstrip("\n")]
+    parts = [INTRO.format(version=pkg["version"], licence=licence) + USAGE.format(readers=readers_markdown()), VERDICTS.rstrip("\n")]
     parts += [table_section(res) for res in pkg["resources"]]
     return "\n\n".join(parts) + "\n"
 
@@ -160,7 +242,7 @@ def usage_markdown() -> str:
     """Version, licence and the conventions of all tables, as on data/README.md."""
     pkg = data.package()
     licence = ", ".join(lic["name"] for lic in pkg.get("licenses", []))
-    return f"Data package version {pkg['version']}. Data licence: {licence}.\n\n" + USAGE + "\n" + VERDICTS.replace("## ", "### ", 1)
+    return f"Data package version {pkg['version']}. Data licence: {licence}.\n\n" + USAGE.format(readers=readers_markdown()).replace("### ", "#### ") + "\n" + re.sub(r"(?m)^## ", "### ", VERDICTS)
 
 
 def codebook_tables_html() -> str:

@@ -149,7 +149,7 @@ class TimelineExplorer(Explorer):
     def make_controls(self):
         t = self.tables
         return {
-            "period": widgets.Dropdown(options=options(t["periods"], "title", "All periods", by="order"),
+            "period": widgets.Dropdown(options=options(t["periods"], "title", "All periods", by="seq"),
                                        value=ALL, description="Period"),
             "category": widgets.SelectMultiple(options=charts.CATEGORY_ORDER, value=tuple(charts.CATEGORY_ORDER),
                                                description="Categories", rows=6),
@@ -251,7 +251,7 @@ class ClaimsExplorer(Explorer):
                                                                           sources=lambda f: f.source_id)
         if numeric[["value_low", "value_best", "value_high"]].notna().any(axis=None):
             return charts.source_spread(numeric, "value", "label", "Each source's figure for this claim",
-                                        str(numeric.unit.dropna().iloc[0]) if numeric.unit.notna().any() else "Value")
+                                        next((str(u) for u in numeric.unit.dropna() if u), "Value"))
         return None
 
     def table_html(self, rows):
@@ -263,7 +263,7 @@ class MapExplorer(Explorer):
     noun = "places"
 
     def make_controls(self):
-        return {"period": widgets.Dropdown(options=options(self.tables["periods"], "title", "All periods", by="order"),
+        return {"period": widgets.Dropdown(options=options(self.tables["periods"], "title", "All periods", by="seq"),
                                            value=ALL, description="Period"),
                 "years": years_slider(1923, 1941)}
 

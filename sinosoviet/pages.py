@@ -51,9 +51,9 @@ def places_concordance(places: pd.DataFrame) -> HTML:
 
 
 def periods_table(periods: pd.DataFrame) -> HTML:
-    rows = periods.sort_values("order").assign(start=periods.date_start.dt.strftime("%-d %B %Y"),
+    rows = periods.sort_values("seq").assign(start=periods.date_start.dt.strftime("%-d %B %Y"),
                                                 end=periods.date_end.dt.strftime("%-d %B %Y"))
-    return HTML(table(rows, {"order": "Chapter", "title": "Period", "start": "From", "end": "To", "summary": "In brief"},
+    return HTML(table(rows, {"seq": "Chapter", "title": "Period", "start": "From", "end": "To", "summary": "In brief"},
                       "The six periods, one chapter each"))
 
 

@@ -13,7 +13,7 @@ from pybtex.richtext import Text
 ROOT = Path(__file__).resolve().parent.parent
 BIB = ROOT / "book" / "references.bib"
 PLAIN_TEXT = Backend()
-COLUMNS = ["id", "kind", "tier", "author", "title", "year", "publisher", "url", "note"]
+COLUMNS = ["id", "kind", "tier", "author", "title", "year", "publisher", "url", "note", "status"]
 KINDS = ("book", "article", "chapter", "thesis", "document", "newspaper", "memoir", "reference", "webpage")
 TIERS = ("primary", "scholarly", "reference", "popular", "unreliable")
 
@@ -53,6 +53,7 @@ def source_rows(bib_path: Path = BIB) -> list[dict]:
             "publisher": plain(f.get("publisher") or f.get("journal") or f.get("booktitle") or f.get("howpublished", "")),
             "url": f.get("url", ""),
             "tier": f.get("tier", ""), "note": plain(f.get("note", "")),
+            "status": f.get("status", "active"),  # a withdrawn work keeps its entry with status = withdrawn
         })
     return rows
 

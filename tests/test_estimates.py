@@ -26,7 +26,7 @@ def tables():
 
 
 def group_of(table: str, row) -> str:
-    return re.sub(r"-v\d+$", "", row["id"]) if table == "credits" else row["group"]
+    return re.sub(r"-v\d+$", "", row["id"]) if table == "credits" else row["group_id"]
 
 
 def measure(table: str, scope: str) -> str:
@@ -37,7 +37,7 @@ def measure(table: str, scope: str) -> str:
 
 def test_every_group_has_an_estimate(tables):
     est = tables["estimates"]
-    covered = set(zip(est.table, est.group))
+    covered = set(zip(est.table_name, est.group_id))
     missing = [(name, g) for name in ("aid_deliveries", "personnel", "credits")
                for g in sorted({group_of(name, r) for _, r in tables[name].iterrows()})
                if (name, g) not in covered]
@@ -56,17 +56,17 @@ def test_low_best_high_are_in_order(tables):
 def test_basis_rows_exist_and_belong_to_the_group(tables):
     est = tables["estimates"]
     for row in est.itertuples():
-        frame = tables[row.table].set_index("id")
+        frame = tables[row.table_name].set_index("id")
         for rid in row.basis.split(";"):
-            assert rid in frame.index, f"{row.id}: {rid} is not a row of {row.table}"
-            assert group_of(row.table, frame.loc[rid].to_dict() | {"id": rid}) == row.group, (row.id, rid)
+            assert rid in frame.index, f"{row.id}: {rid} is not a row of {row.table_name}"
+            assert group_of(row.table_name, frame.loc[rid].to_dict() | {"id": rid}) == row.group_id, (row.id, rid)
 
 
 def test_estimates_lie_within_the_span_of_their_basis(tables):
     est = tables["estimates"]
     stray = []
     for row in est.itertuples():
-        frame, stem = tables[row.table].set_index("id"), measure(row.table, row.scope)
+        frame, stem = tables[row.table_name].set_index("id"), measure(row.table_name, row.scope)
         values = [frame.loc[rid, f"{stem}_{s}"] for rid in row.basis.split(";") for s in ("low", "best", "high")]
         values = [float(v) for v in values if not pd.isna(v)]
         assert values, f"{row.id}: its basis rows hold no {stem} value"

@@ -96,7 +96,7 @@ def test_map_by_period(tables):
     ex = explore.places_map(tables)
     ex.controls["period"].value = "pd-1937-1939"
     events = tables["events"]
-    expected = set(events[events.period_id == "pd-1937-1939"].place_id.dropna()) & set(
+    expected = set(events[events.period_id == "pd-1937-1939"].place_id.replace("", None).dropna()) & set(
         tables["places"][tables["places"].lat.notna()].id)
     assert set(ex.rows.id) == expected
     ex.controls["years"].value = (1923, 1923)
@@ -150,7 +150,7 @@ def test_reset_restores_every_filter(tables):
 def test_periods_are_offered_in_date_order_and_sources_by_author_year(tables):
     ex = explore.timeline(tables)
     periods = [value for _, value in ex.controls["period"].options][1:]
-    assert periods == list(tables["periods"].sort_values("order").id)
+    assert periods == list(tables["periods"].sort_values("seq").id)
     aid = explore.aid(tables)
     labels = [label for label, _ in aid.controls["source"].options][1:]
     assert labels and not any(label.startswith("src-") for label in labels)

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError
 
 from sinosoviet.book.prose import FACT
 
@@ -113,8 +114,11 @@ def run_all(page, url: str, charts: int = 0) -> list[str]:
     page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
     page.wait_for_function("() => ![...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputPrompt')]"
                            ".some(e => e.textContent.includes('*'))", timeout=180_000, polling=500)
-    page.wait_for_function("n => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedVegaLite canvas')]"
-                           ".filter(c => c.width > 100).length >= n", arg=charts, timeout=60_000, polling=250)
+    try:
+        page.wait_for_function("n => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedVegaLite canvas')]"
+                               ".filter(c => c.width > 100).length >= n", arg=charts, timeout=90_000, polling=250)
+    except TimeoutError:
+        pass  # the assertions that follow name the cells whose charts did not draw
     return errors
 
 
