@@ -21,6 +21,9 @@ from .pages import source_names
 # Okabe & Ito's palette: distinguishable with the common forms of colour blindness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 CATEGORY_ORDER = ["diplomacy", "military", "party", "aid", "economy", "internal"]
+# one colour per category everywhere in the book, whichever categories a chart happens to show
+CATEGORY_SCALE = alt.Scale(domain=CATEGORY_ORDER, range=PALETTE[:len(CATEGORY_ORDER)])
+DATE_FORMAT = "%-d %B %Y"  # 12 June 1923
 BASEMAP = DATA_DIR / "basemap" / "east-asia-110m.geojson"
 WIDTH = 640
 
@@ -66,8 +69,8 @@ def period_spans(periods: pd.DataFrame) -> alt.Chart:
         x2="date_end:T",
         y=alt.Y("title:N", sort=alt.SortField("order"), title=None),
         color=alt.Color("title:N", sort=alt.SortField("order"), legend=None),
-        tooltip=[alt.Tooltip("title:N", title="Period"), alt.Tooltip("date_start:T", title="From"),
-                 alt.Tooltip("date_end:T", title="To")],
+        tooltip=[alt.Tooltip("title:N", title="Period"), alt.Tooltip("date_start:T", title="From", format=DATE_FORMAT),
+                 alt.Tooltip("date_end:T", title="To", format=DATE_FORMAT)],
     ).properties(
         title="The six periods of the book",
         description="Horizontal bars, one per period of the book, on a time axis from 1923 to 1941.",
@@ -86,10 +89,16 @@ def places_of(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
     return located.sort_values("id")
 
 
-def category_picker(name: str = "pick_category") -> alt.Parameter:
-    """A dropdown that highlights one category; runs in the page, no kernel needed."""
+def category_picker(present, name: str = "pick_category") -> alt.Parameter:
+    """A dropdown that highlights one of the categories present; runs in the page, no kernel needed."""
     return alt.param(name=name, value="all", bind=alt.binding_select(
-        options=["all", *CATEGORY_ORDER], name="Highlight category: "))
+        options=["all", *[c for c in CATEGORY_ORDER if c in set(present)]], name="Highlight category: "))
+
+
+def category_colour(present) -> alt.Color:
+    """The book's one colour per category; the legend lists only the categories present."""
+    return alt.Color("category:N", scale=CATEGORY_SCALE, title="Category",
+                     legend=alt.Legend(values=[c for c in CATEGORY_ORDER if c in set(present)]))
 
 
 def timeline(events: pd.DataFrame, period_id: str, title: str) -> alt.Chart:
@@ -97,16 +106,20 @@ def timeline(events: pd.DataFrame, period_id: str, title: str) -> alt.Chart:
     highlight a category, tooltips give each event."""
     data = records(period_events(events, period_id),
                    ["id", "date_start", "date_end", "title", "category", "place_id", "confidence"])
-    pick = category_picker()
+    pick = category_picker(data.category)
     legend = alt.selection_point(fields=["category"], bind="legend", name="legend_category")
-    highlighted = (alt.datum.category == pick) | (pick == "all")
+    # the dropdown and a click on the legend both narrow what is highlighted; an empty legend
+    # selection highlights everything
+    shown = (f"(datum.category == {pick.name} || {pick.name} == 'all') && "
+             f"(!length(data('{legend.name}_store')) || vlSelectionTest('{legend.name}_store', datum))")
     return themed(alt.Chart(inline_records(data), width=WIDTH, height=220).mark_circle(size=90).encode(
         x=alt.X("date_start:T", title="Date (earliest possible)"),
         y=alt.Y("category:N", sort=CATEGORY_ORDER, title=None),
-        color=alt.Color("category:N", sort=CATEGORY_ORDER, title="Category"),
-        opacity=alt.condition(highlighted & legend, alt.value(0.9), alt.value(0.12)),
-        tooltip=[alt.Tooltip("title:N", title="Event"), alt.Tooltip("date_start:T", title="From"),
-                 alt.Tooltip("date_end:T", title="To"), alt.Tooltip("category:N"), alt.Tooltip("confidence:N")],
+        color=category_colour(data.category),
+        opacity=alt.condition(shown, alt.value(0.9), alt.value(0.12)),
+        tooltip=[alt.Tooltip("title:N", title="Event"), alt.Tooltip("date_start:T", title="From", format=DATE_FORMAT),
+                 alt.Tooltip("date_end:T", title="To", format=DATE_FORMAT), alt.Tooltip("category:N", title="Category"),
+                 alt.Tooltip("confidence:N", title="Confidence")],
     ).add_params(pick, legend).properties(
         title=title,
         description=f"Timeline: {len(data)} events of the period as dots on a time axis, in one row per category "
@@ -118,11 +131,11 @@ def categories_by_year(events: pd.DataFrame, period_id: str, title: str) -> alt.
     counts = (period_events(events, period_id).assign(year=lambda f: f.date_start.dt.year)
               .groupby(["year", "category"], observed=True).size().rename("events").reset_index())
     counts["category"] = counts["category"].astype(str)
-    pick = category_picker("pick_category_bars")
+    pick = category_picker(counts.category, "pick_category_bars")
     return themed(alt.Chart(inline_records(counts), width=WIDTH, height=220).mark_bar().encode(
         x=alt.X("year:O", title="Year"),
         y=alt.Y("events:Q", title="Events recorded"),
-        color=alt.Color("category:N", sort=CATEGORY_ORDER, title="Category"),
+        color=category_colour(counts.category),
         opacity=alt.condition((alt.datum.category == pick) | (pick == "all"), alt.value(1), alt.value(0.2)),
         tooltip=["year:O", "category:N", "events:Q"],
     ).add_params(pick).properties(
@@ -171,6 +184,12 @@ def events_map(located: pd.DataFrame, title: str) -> alt.LayerChart:
 EVIDENCE = {False: "a primary or scholarly source", True: "reference, popular or unreliable sources only"}
 
 
+def number_format(largest: float) -> str:
+    """A d3 format for an axis: millions as 250M, counts with thousands separators (Vega's bare ","
+    would print 200 as 2e+2)."""
+    return "~s" if largest >= 1e6 else ",.0f" if largest >= 10 else ",.2~f"
+
+
 def spread_panel(data: pd.DataFrame, estimate: pd.DataFrame, unit: str) -> alt.LayerChart:
     """One unit's figures: a dot per source (hollow where only weak sources give it), a grey line
     from the lowest to the highest, and the book's estimate as a band (range) and a tick (best).
@@ -179,21 +198,31 @@ def spread_panel(data: pd.DataFrame, estimate: pd.DataFrame, unit: str) -> alt.L
     rows = pd.concat([data, estimate[["label", "estimate", "estimate_low", "estimate_best", "estimate_high"]]],
                      ignore_index=True)
     y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=300))
-    axis = alt.Axis(title=unit, format="~s" if data.value.max() >= 1e6 else ",", labelOverlap=True, tickCount=5)
+    axis = alt.Axis(title=unit, format=number_format(data.value.max()), labelOverlap=True, tickCount=5)
     base = alt.Chart(inline_records(rows)).encode(y=y)
-    figures, estimates = base.transform_filter("isValid(datum.value)"), base.transform_filter("isValid(datum.estimate)")
-    return alt.layer(
-        estimates.mark_bar(height=14, color="#bbbbbb", opacity=0.6).encode(
+    figures = base.transform_filter("isValid(datum.value)")
+    # a layer with no data leaves Vega an infinite extent and an unlabelled mark group: only layers that draw
+    ranged = estimate.estimate_low.notna() & estimate.estimate_high.notna()
+    layers = []
+    if ranged.any():
+        layers.append(base.transform_filter("isValid(datum.estimate_low) && isValid(datum.estimate_high)").mark_bar(
+            height=14, color="#bbbbbb", opacity=0.6).encode(
             x=alt.X("estimate_low:Q", axis=axis), x2="estimate_high:Q",
-            tooltip=[alt.Tooltip("label:N", title="Figure"), alt.Tooltip("estimate:N", title="Book's estimate")]),
-        estimates.mark_tick(color="black", thickness=2, size=16).encode(x=alt.X("estimate_best:Q", axis=axis)),
+            tooltip=[alt.Tooltip("label:N", title="Figure"), alt.Tooltip("estimate:N", title="Book's estimate")]))
+    if estimate.estimate_best.notna().any():
+        layers.append(base.transform_filter("isValid(datum.estimate_best)").mark_tick(
+            color="black", thickness=2, size=16).encode(
+            x=alt.X("estimate_best:Q", axis=axis),
+            tooltip=[alt.Tooltip("label:N", title="Figure"), alt.Tooltip("estimate:N", title="Book's estimate")]))
+    return alt.layer(
+        *layers,
         figures.mark_rule(color="#777777", strokeWidth=2).encode(x=alt.X("min(value):Q", axis=axis), x2="max(value):Q"),
         figures.mark_point(filled=True, size=70, stroke=PALETTE[0], strokeWidth=1.5).encode(
             x=alt.X("value:Q", axis=axis),
             fill=alt.Fill("evidence:N", title="Figure given by", sort=list(EVIDENCE.values()),
                           scale=alt.Scale(domain=list(EVIDENCE.values()), range=[PALETTE[0], "white"]),
                           legend=alt.Legend(labelLimit=0, orient="bottom", direction="vertical")),
-            tooltip=[alt.Tooltip("label:N", title="Figure"), alt.Tooltip("value:Q", title=unit, format=","),
+            tooltip=[alt.Tooltip("label:N", title="Figure"), alt.Tooltip("value:Q", title=unit, format=",.2~f"),
                      alt.Tooltip("sources:N", title="Sources"), alt.Tooltip("evidence:N", title="Given by")]),
     ).properties(width=WIDTH - 300, height=alt.Step(20))
 
@@ -233,7 +262,8 @@ def estimate_text(row) -> str:
     number = lambda v: f"{v:,.0f}"  # noqa: E731
     if pd.notna(best) and (pd.isna(low) or low == best) and (pd.isna(high) or high == best):
         return number(best)
-    span = f"{number(low) if pd.notna(low) else '?'}–{number(high) if pd.notna(high) else '?'}"
+    span = (f"{number(low)}–{number(high)}" if pd.notna(low) and pd.notna(high)
+            else f"at least {number(low)}" if pd.notna(low) else f"at most {number(high)}")
     return f"{number(best)} ({span})" if pd.notna(best) else span
 
 

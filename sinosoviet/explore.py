@@ -175,8 +175,10 @@ class TimelineExplorer(Explorer):
         return charts.themed(alt.Chart(charts.inline_records(data), width=charts.WIDTH, height=200).mark_circle(size=80).encode(
             x=alt.X("date_start:T", title="Date (earliest possible)"),
             y=alt.Y("category:N", sort=charts.CATEGORY_ORDER, title=None),
-            color=alt.Color("category:N", sort=charts.CATEGORY_ORDER, title="Category"),
-            tooltip=["title:N", "date_start:T", "category:N", "confidence:N"],
+            color=charts.category_colour(rows.category),
+            tooltip=[alt.Tooltip("title:N", title="Event"),
+                     alt.Tooltip("date_start:T", title="From", format=charts.DATE_FORMAT),
+                     alt.Tooltip("category:N", title="Category"), alt.Tooltip("confidence:N", title="Confidence")],
         ).properties(title="Matching events", description=f"Timeline of {len(rows)} matching events by category."))
 
     def table_html(self, rows):

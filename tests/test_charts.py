@@ -2,11 +2,15 @@
 the page tests cannot see."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import vl_convert
 
 from sinosoviet import charts, data
 from sinosoviet.sphinxext import VEGA_LITE_VERSION
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -20,3 +24,35 @@ def test_the_base_map_draws_its_countries(tables):
     svg = vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE_VERSION)
     countries = svg.count('fill="#eeeeee"')
     assert countries >= 20, f"{countries} countries drawn on the base map"
+
+
+def colour_encodings(spec):
+    """Every colour encoding in a spec, layers and panels included."""
+    if isinstance(spec, dict):
+        if isinstance(spec.get("color"), dict):
+            yield spec["color"]
+        for value in spec.values():
+            yield from colour_encodings(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            yield from colour_encodings(value)
+
+
+def test_a_category_has_one_colour_in_every_chart_of_the_book():
+    import json
+    specs = [o["data"]["application/vnd.vegalite.v5+json"] for path in sorted((ROOT / "notebooks").glob("*.ipynb"))
+             for c in json.loads(path.read_text(encoding="utf-8"))["cells"] for o in c.get("outputs", [])
+             if "application/vnd.vegalite.v5+json" in o.get("data", {})]
+    by_category = [e for spec in specs for e in colour_encodings(spec) if e.get("field") == "category"]
+    assert len(by_category) >= 12
+    for encoding in by_category:
+        assert encoding["scale"] == {"domain": charts.CATEGORY_ORDER, "range": charts.PALETTE[:6]}, encoding
+
+
+def test_legend_click_and_dropdown_both_filter_the_timeline(tables):
+    spec = charts.timeline(tables["events"], "pd-1937-1939", "t").to_dict()
+    test = spec["encoding"]["opacity"]["condition"]["test"]
+    assert "vlSelectionTest('legend_category_store', datum)" in test and "pick_category" in test
+    options = next(p for p in spec["params"] if p["name"] == "pick_category")["bind"]["options"]
+    present = set(tables["events"].query("period_id == 'pd-1937-1939'").category.astype(str))
+    assert set(options) == {"all"} | present
