@@ -28,23 +28,26 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $@
 
 # The book renders the stored outputs, which nbval proves are what the code produces today
-# (make test); `make notebooks` re-executes every notebook and writes its outputs back.
+# (make test). First, every notebook whose inputs (data, package code, its own code) changed since
+# its outputs were stored is re-executed and written back, so the book never shows stale numbers;
+# data that fail validation or a notebook that raises stop make before the build.
+# `make notebooks` re-executes every notebook.
 book: $(STAMP)
+	$(BIN)/python -m sinosoviet.book.notebooks refresh notebooks/*.ipynb
 	$(JB) build . --path-output . --warningiserror --nitpick --keep-going --quiet
 
 notebooks: $(STAMP)
-	$(BIN)/python -m sinosoviet.notebooks execute notebooks/*.ipynb
-	$(BIN)/python -m sinosoviet.book.prose
+	$(BIN)/python -m sinosoviet.book.notebooks execute notebooks/*.ipynb
 
 # The print edition: the single-page build printed by headless Chromium once every chart has drawn.
 PRINT := _build/print/_build/singlehtml
 pdf: $(STAMP) chromium
 	$(JB) build . --builder singlehtml --path-output _build/print --warningiserror --nitpick --keep-going --quiet
-	$(BIN)/python -m sinosoviet.pdf $(PRINT) book/introduction.html _build/pdf/book.pdf
+	$(BIN)/python -m sinosoviet.book.pdf $(PRINT) book/introduction.html _build/pdf/book.pdf
 
 # Build times beside a floor book, page weights, chart drawing time: _build/bench/report.md
 bench: $(STAMP) chromium
-	$(BIN)/python -m sinosoviet.bench
+	$(BIN)/python -m sinosoviet.book.bench
 
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)

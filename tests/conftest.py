@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sinosoviet.browser import launch, serve
+from sinosoviet.book.browser import launch, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"

@@ -8,7 +8,7 @@ import pytest
 import vl_convert
 
 from sinosoviet import charts, data
-from sinosoviet.sphinxext import VEGA_LITE_VERSION
+from sinosoviet.book.sphinxext import VEGA_LITE_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sinosoviet import codebook, data, sources
+from sinosoviet import codebook, data
+from sinosoviet.book import sources
 from sinosoviet.book.prose import CITE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,7 +65,7 @@ def test_no_duplicate_events(tables):
 
 def test_sources_csv_is_generated_from_the_bibliography():
     assert (data.DATA_DIR / "sources.csv").read_text(encoding="utf-8") == sources.sources_csv(), \
-        "data/sources.csv is stale: run python -m sinosoviet.sources"
+        "data/sources.csv is stale: run python -m sinosoviet.book.sources"
 
 
 def test_bibliography_keys_are_the_source_ids(tables):

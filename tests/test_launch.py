@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from conftest import HTML, book_pages
-from sinosoviet.sphinxext import JUPYTER_BOOK_DEFAULT_REPOSITORY, launch_only_from_our_repository
+from sinosoviet.book.sphinxext import JUPYTER_BOOK_DEFAULT_REPOSITORY, launch_only_from_our_repository
 
 
 def test_no_built_page_links_to_another_projects_repository():

@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from sinosoviet import data, sources
+from sinosoviet import data
+from sinosoviet.book import sources
 
 HERE = Path(__file__).resolve().parent
 HOSTS = HERE / "noncanonical_hosts.csv"

@@ -1,7 +1,7 @@
 """The print edition: the single-page HTML build printed to PDF by headless Chromium, after every
 chart has drawn, so that each chart is in the PDF as vector SVG.
 
-Usage: python -m sinosoviet.pdf HTML_DIR PAGE OUT.pdf  (writes OUT.json beside the PDF: how many
+Usage: python -m sinosoviet.book.pdf HTML_DIR PAGE OUT.pdf  (writes OUT.json beside the PDF: how many
 charts the page had and how many drew)."""
 from __future__ import annotations
 

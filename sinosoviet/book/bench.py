@@ -19,7 +19,7 @@ import nbformat
 from .browser import launch, serve
 from .notebooks import execute
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "_build" / "bench"
 JB = [str(Path(sys.executable).with_name("jupyter-book")), "build", "--quiet", "--keep-going"]
 BUDGET = {"cold_ratio": 2.0, "nochange_s": 10.0, "page_bytes": 1_000_000, "draw_ms": 2000.0}

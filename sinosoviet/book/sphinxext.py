@@ -17,8 +17,8 @@ from sphinx.util import logging
 
 from . import bibstyle
 
-STATIC = Path(__file__).resolve().parent / "static"
-SOURCES = Path(__file__).resolve().parent.parent / "data" / "sources.csv"
+STATIC = Path(__file__).resolve().parents[1] / "static"
+SOURCES = Path(__file__).resolve().parents[2] / "data" / "sources.csv"
 BIBLIOGRAPHY = "notebooks/bibliography"
 VEGA_LITE_VERSION = "5.20"  # the Vega-Lite of the pinned Altair (5.5.0 writes v5.20.1 specs)
 BUNDLE = "vega-bundle.js"

@@ -10,7 +10,7 @@ from pybtex.database import parse_file
 from pybtex.backends.plaintext import Backend
 from pybtex.richtext import Text
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BIB = ROOT / "book" / "references.bib"
 PLAIN_TEXT = Backend()
 COLUMNS = ["id", "kind", "tier", "author", "title", "year", "publisher", "url", "note", "status"]
