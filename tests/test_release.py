@@ -11,6 +11,7 @@ import io
 import json
 import re
 import tomllib
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ import yaml
 
 import sinosoviet
 from sinosoviet import data, pages
+from sinosoviet.book import release
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_URL = "https://www.globalsecurity.org/military/world/war/prc-civil-su.htm"
@@ -112,3 +114,62 @@ def test_data_page_carries_the_dataset_jsonld():
     cells = [c for c in nb["cells"] if c["cell_type"] == "code" and "dataset_jsonld" in "".join(c["source"])]
     assert len(cells) == 1 and "remove-input" in cells[0]["metadata"].get("tags", [])
     assert "HTML(pages.dataset_jsonld(data.package(), cff))" in "".join(cells[0]["source"])
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    first = release.build(tmp_path_factory.mktemp("one"))
+    second = release.build(tmp_path_factory.mktemp("two"))
+    return first, second
+
+
+def test_release_is_deterministic(built, package, cff):
+    first, second = built
+    assert first.name == f"sinosoviet-data-{package['version']}.zip"
+    assert first.read_bytes() == second.read_bytes(), "two builds of the same data differ"
+    with zipfile.ZipFile(first) as archive:
+        infos = archive.infolist()
+    names = [i.filename for i in infos]
+    assert names == sorted(names)
+    released = cff["date-released"]
+    assert {i.date_time for i in infos} == {(released.year, released.month, released.day, 0, 0, 0)}
+    assert {i.external_attr >> 16 for i in infos} == {0o100644}
+
+
+def test_release_holds_the_package_and_its_papers(built, package, tmp_path):
+    with zipfile.ZipFile(built[0]) as archive:
+        archive.extractall(tmp_path)
+    (folder,) = tmp_path.iterdir()
+    assert folder.name == f"sinosoviet-data-{package['version']}"
+    expected = {r["path"] for r in package["resources"]} | {
+        "datapackage.json", "README.md", "CHANGELOG.md", "CITATION.cff", "LICENSE", "SHA256SUMS"}
+    assert {p.name for p in folder.iterdir()} == expected
+    for name in expected - {"CITATION.cff", "LICENSE", "SHA256SUMS"}:
+        assert (folder / name).read_bytes() == (data.DATA_DIR / name).read_bytes(), name
+    assert (folder / "CITATION.cff").read_bytes() == (ROOT / "CITATION.cff").read_bytes()
+    licence = (folder / "LICENSE").read_text(encoding="utf-8")
+    assert "https://creativecommons.org/licenses/by/4.0/" in licence and "Natural Earth" in licence
+    assert "quoted text remains its authors'" in licence and "GeoNames" in licence
+    sums = dict(reversed(line.split("  ", 1)) for line in (folder / "SHA256SUMS").read_text(encoding="utf-8").splitlines())
+    assert set(sums) == expected - {"SHA256SUMS"}
+    for name, digest in sums.items():
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest, name
+
+
+def test_unzipped_release_is_valid_with_frictionless_alone(built, package, tmp_path):
+    from frictionless import validate
+
+    with zipfile.ZipFile(built[0]) as archive:
+        archive.extractall(tmp_path)
+    report = validate(str(next(tmp_path.iterdir()) / "datapackage.json"))
+    assert report.valid, report.flatten(["type", "message"])[:10]
+    assert sorted(t.name for t in report.tasks) == sorted(r["name"] for r in package["resources"])
+    assert release.check(built[0]) == []
+
+
+def test_make_and_readme_document_the_release():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^data-release: .*\n\t\$\(BIN\)/python -m sinosoviet\.book\.release$", makefile, re.M)
+    assert "data-release" in re.search(r"^\.PHONY:.*$", makefile, re.M).group(0)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make data-release" in readme and "data-v" in readme
