@@ -11,7 +11,7 @@ AXE_VERSION := 4.12.1
 AXE_SHA256  := 66a8aaa95a8b044a7fd74a5435873bf04ff65a1ca75567c921b7509742085a14
 AXE         := $(VENV)/share/axe-core/axe.min.js
 
-.PHONY: book test notebooks pdf bench chromium clean
+.PHONY: book test notebooks pdf bench data-release chromium clean
 .DEFAULT_GOAL := book
 
 # uv (pinned, from the package registry) installs the complete lock in seconds; where it cannot
@@ -48,6 +48,11 @@ pdf: $(STAMP) chromium
 # Build times beside a floor book, page weights, chart drawing time: _build/bench/report.md
 bench: $(STAMP) chromium
 	$(BIN)/python -m sinosoviet.book.bench
+
+# The data release: _build/release/sinosoviet-data-VERSION.zip (the tables, datapackage.json, the
+# codebook, the changelog, LICENSE, CITATION.cff, SHA256SUMS), byte-identical for the same data.
+data-release: $(STAMP)
+	$(BIN)/python -m sinosoviet.book.release
 
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)

@@ -18,6 +18,12 @@ INTRO = """# Codebook: Soviet intervention in China, 1923–1941
 Generated from `datapackage.json` by `python -m sinosoviet.codebook`; edit the descriptor, not
 this file. Version {version}. Data licence: {licence}.
 
+Cite the version you use (`CITATION.cff`); `CHANGELOG.md` lists every change of a value, table or
+column. Each release is also one archive, `sinosoviet-data-VERSION.zip` (built by
+`make data-release` in a clone of the project, from the commit tagged `data-vVERSION`): the
+tables, `datapackage.json`, this codebook, `CHANGELOG.md`, `CITATION.cff`, a `LICENSE` with the
+notes on third-party material, and `SHA256SUMS` (`sha256sum -c SHA256SUMS` checks every file).
+
 ## Using the tables
 """
 # One way to read a table typed, per tool. Each Python line runs in tests/test_reuse.py for every

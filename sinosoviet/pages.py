@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -199,3 +200,42 @@ def bibtex_citation(cff: dict, key: str = "sinosoviet") -> str:
     return (f"@misc{{{key},\n  author = {{{authors}}},\n  title = {{{cff['title']}}},\n"
             f"  year = {{{str(cff['date-released'])[:4]}}},\n  version = {{{cff['version']}}},\n"
             f"  note = {{Licence {cff['license']}}}\n}}")
+
+
+def dataset_jsonld_data(package: dict, cff: dict) -> dict:
+    """The data package as a schema.org `Dataset` (what search engines read), from
+    datapackage.json and CITATION.cff, so that it cannot disagree with either."""
+    variables: list[str] = []
+    for res in package["resources"]:
+        variables += [f["name"] for f in res["schema"]["fields"] if f["name"] not in variables]
+    licence = package["licenses"][0]
+    return {
+        "@context": "https://schema.org/",
+        "@type": "Dataset",
+        "name": package["title"],
+        "alternateName": package["name"],
+        "identifier": package.get("id", package["name"]),
+        "description": package["description"],
+        "version": package["version"],
+        "datePublished": str(cff["date-released"]),
+        "license": licence.get("path") or licence["name"],
+        "creator": [{"@type": "Organization", "name": a["name"]} if "name" in a else
+                    {"@type": "Person", "familyName": a.get("family-names", ""), "givenName": a.get("given-names", "")}
+                    for a in cff["authors"]],
+        "keywords": list(package.get("keywords") or cff.get("keywords", [])),
+        "isBasedOn": [{"@type": "CreativeWork", "name": s["title"], "url": s["path"]}
+                      for s in package.get("sources", []) if s.get("path")],
+        "temporalCoverage": "1923/1941",
+        "spatialCoverage": {"@type": "Place", "name": "China"},
+        "variableMeasured": variables,
+        "distribution": [{"@type": "DataDownload", "name": res["path"], "description": res["description"],
+                          "contentUrl": f"../data/{res['path']}", "encodingFormat": "text/csv"}
+                         for res in package["resources"]],
+    }
+
+
+def dataset_jsonld(package: dict, cff: dict) -> str:
+    """The schema.org `Dataset` as a JSON-LD script tag for the data page (deterministic: keys in
+    a fixed order; `<` escaped so that no text in the data can close the tag)."""
+    text = json.dumps(dataset_jsonld_data(package, cff), ensure_ascii=False, indent=1).replace("<", "\\u003c")
+    return f'<script type="application/ld+json">\n{text}\n</script>'
