@@ -164,12 +164,13 @@ def place_map(events: pd.DataFrame, places: pd.DataFrame, period_id: str, title:
 
 def events_map(located: pd.DataFrame, title: str) -> alt.LayerChart:
     """Places (from `places_of`) as circles sized by their number of events, on the base map."""
-    data = records(located, ["id", "name", "name_period", "name_native", "lat", "lon", "events"])
+    data = records(located, ["id", "name", "name_period", "name_native", "lat", "lon", "events", "geonames"])
     points = alt.Chart(inline_records(data)).mark_circle(color=PALETTE[3], opacity=0.8, stroke="white").encode(
         longitude="lon:Q", latitude="lat:Q",
         size=alt.Size("events:Q", title="Events", scale=alt.Scale(range=[30, 400], zero=False)),
         tooltip=[alt.Tooltip("name:N", title="Place"), alt.Tooltip("name_period:N", title="Period spelling"),
-                 alt.Tooltip("name_native:N", title="Native script"), "events:Q"],
+                 alt.Tooltip("name_native:N", title="Native script"), alt.Tooltip("events:Q", title="Events"),
+                 alt.Tooltip("geonames:N", title="GeoNames id")],
     )
     labels = points.mark_text(dx=8, align="left", fontSize=10).encode(text="name:N", size=alt.value(10))
     return themed(alt.layer(basemap_layer(), points, labels).project(

@@ -42,12 +42,24 @@ def people_concordance(people: pd.DataFrame) -> HTML:
                       f"{len(rows)} people, alphabetical by the name used in this book"))
 
 
+def gazetteer_links(place) -> Markup:
+    """The place's records in GeoNames and Wikidata, where the data give their ids."""
+    links = []
+    if text(place.geonames):
+        links.append(Markup('<a href="https://www.geonames.org/{}">GeoNames</a>').format(text(place.geonames)))
+    if text(place.wikidata):
+        links.append(Markup('<a href="https://www.wikidata.org/wiki/{}">Wikidata</a>').format(text(place.wikidata)))
+    return Markup(" · ").join(links)
+
+
 def places_concordance(places: pd.DataFrame) -> HTML:
     rows = places[places.status == "active"].sort_values("name").assign(
         position=lambda f: f.apply(lambda r: "" if pd.isna(r.lat) else f"{r.lat:.2f}, {r.lon:.2f}", axis=1))
+    rows = rows.assign(records=[gazetteer_links(r) for r in rows.itertuples()])
     return HTML(table(rows, {"name": "Name in this book", "name_pinyin": "Pinyin", "name_period": "Period spelling",
                              "name_native": "Native script", "aliases": "Aliases", "kind": "Kind",
-                             "country_1930s": "Held by (1930s)", "position": "Lat, lon", "id": "Id"},
+                             "country_1930s": "Held by (1930s)", "position": "Lat, lon", "records": "Gazetteers",
+                             "id": "Id"},
                       f"{len(rows)} places, alphabetical by the name used in this book"))
 
 

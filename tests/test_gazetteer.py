@@ -51,3 +51,16 @@ def test_no_wikidata_id_without_a_record_read():
     an id may be added only together with the record it comes from."""
     assert (data.load("people").wikidata == "").all()
     assert (data.load("places").wikidata == "").all()
+
+
+def test_concordance_and_map_tooltips_link_the_gazetteer():
+    from sinosoviet import charts, pages
+
+    tables = data.load_all()
+    places = tables["places"]
+    html = pages.places_concordance(places).data
+    for geonames_id in places.geonames[places.geonames != ""]:
+        assert f'href="https://www.geonames.org/{geonames_id}"' in html
+    spec = charts.place_map(tables["events"], places, "pd-1937-1939", "t").to_dict()
+    tooltips = [t.get("title") for layer in spec["layer"] for t in layer.get("encoding", {}).get("tooltip", [])]
+    assert "GeoNames id" in tooltips
