@@ -157,6 +157,13 @@ applied in this order:
 A statement whose reasoning calls it wrong, mistaken, garbled or in need of correcting is never
 `supported`.
 
+In `claim_variants.csv`, `accepted` marks the variants whose version the claim's reasoning accepts
+as the best-supported reading, following the verdict: the seed variant and the variants that
+agree with it for `supported`; never the seed variant, but the variants cited for the correct
+reading, for `wrong` and `partly_wrong`; only the variants the reasoning prefers for `contested`
+(none where it prefers none); none for `unresolved`. Where the reasoning does not say which
+reading it prefers, every variant is `false`.
+
 Claim ids run `cl-001` to `cl-059` and from `cl-101` on; the range `cl-060` to `cl-100` was never
 used. New claims continue after the highest id.
 

@@ -123,3 +123,45 @@ def test_reader_text_speaks_of_the_evidence_not_of_the_making(claims, variants):
     hits = [(where, m.group(0)) for where, text in reader_texts(claims, variants)
             for m in [PROCESS.search(text)] if m]
     assert not hits, f"words about how the book was made: {hits}"
+
+
+# The `accepted` column of claim_variants.csv: the variants whose version the claim's reasoning
+# accepts as the best-supported reading, following the codebook's rule for each verdict.
+def accepted_by_claim(claims, variants):
+    verdict = dict(zip(claims.id, claims.verdict.astype(str)))
+    for claim_id, group in variants.groupby("claim_id"):
+        yield claim_id, verdict[claim_id], group
+
+
+def test_accepted_is_a_boolean_on_every_variant(variants):
+    assert variants.accepted.notna().all()
+    assert set(variants.accepted.astype(bool)) <= {True, False}
+    resource = next(r for r in data.package()["resources"] if r["name"] == "claim_variants")
+    field = next(f for f in resource["schema"]["fields"] if f["name"] == "accepted")
+    assert field["type"] == "boolean" and field["constraints"]["required"]
+
+
+def test_an_unresolved_claim_accepts_no_variant(claims, variants):
+    bad = [c for c, verdict, group in accepted_by_claim(claims, variants)
+           if verdict == "unresolved" and group.accepted.astype(bool).any()]
+    assert not bad, f"unresolved claims with an accepted variant: {bad}"
+
+
+def test_a_wrong_or_partly_wrong_claim_never_accepts_the_seed(claims, variants):
+    bad = [c for c, verdict, group in accepted_by_claim(claims, variants)
+           if verdict in ("wrong", "partly_wrong")
+           and group[group.source_id == SEED_ID].accepted.astype(bool).any()]
+    assert not bad, f"the seed variant accepted although the verdict says it is wrong: {bad}"
+
+
+def test_a_supported_claim_accepts_at_least_one_variant(claims, variants):
+    bad = [c for c, verdict, group in accepted_by_claim(claims, variants)
+           if verdict == "supported" and not group.accepted.astype(bool).any()]
+    assert not bad, f"supported claims with no accepted variant: {bad}"
+
+
+def test_a_supported_claim_accepts_the_seed(claims, variants):
+    bad = [c for c, verdict, group in accepted_by_claim(claims, variants)
+           if verdict == "supported"
+           and not group[group.source_id == SEED_ID].accepted.astype(bool).all()]
+    assert not bad, f"supported claims whose seed variant is not accepted: {bad}"
