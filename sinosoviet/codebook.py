@@ -52,7 +52,7 @@ READERS = [
     ("R, frictionless package", "r", None,
      'people <- frictionless::read_resource(frictionless::read_package("datapackage.json"), "people")'),
     ("R, readr", "r", None,
-     'people <- readr::read_csv("people.csv", na = "", col_types = readr::cols(.default = "c", born = "i", died = "i"))'),
+     'people <- readr::read_csv("people.csv", na = "", col_types = readr::cols(.default = "c", born = "i", died = "i", served_from = "D", served_to = "D"))'),
 ]
 
 
@@ -94,7 +94,13 @@ Conventions shared by all tables:
 - **ids** are strings with a table prefix (`ev-`, `pe-`, `pl-`, `src-`, …); an id is never reused;
   a withdrawn row stays with `status = withdrawn`.
 - **Dates**: `date_start` and `date_end` are the earliest and latest possible dates (ISO 8601),
-  and `date_precision` says how precisely the event is placed (see the events table).
+  and `date_precision` says how precisely the event is placed (see the events table). In
+  `people`, `served_from`, `served_to` and `served_precision` give the span of a foreigner's
+  service in China in the same way (same vocabulary, same rules); they are filled only where the
+  row's `role` or a source cited with a locator states the span (years only: 1 January of the
+  first year to 31 December of the last), and are empty for Chinese and Japanese actors and
+  wherever no span is stated. Both dates or neither, the precision if and only if the dates, and
+  start ≤ end: `sinosoviet.data.load` checks each rule.
 - **Uncertain quantities** come as `<q>_low`, `<q>_best`, `<q>_high`; empty means not known; a
   test checks low ≤ best ≤ high. Where sources disagree, each source's figure is its own row,
   grouped by a shared `group_id` key (aid and personnel) or an id suffix `-v2`, `-v3` (credits).

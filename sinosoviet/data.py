@@ -187,17 +187,36 @@ def check_ranges(path: Path, fields: list[dict], rows, records) -> None:
                                     line, f"{stem}_{s2}", str(v2))
 
 
+# Date windows: (earliest, latest, precision) columns; a table may have any of them.
+DATE_WINDOWS = [("date_start", "date_end", "date_precision"),
+                ("served_from", "served_to", "served_precision")]
+
+
 def check_dates(path: Path, rows, records) -> None:
-    """date_start <= date_end, and both agree with date_precision."""
-    for (line, _), rec in zip(rows, records):
-        start, end, precision = rec.get("date_start"), rec.get("date_end"), rec.get("date_precision")
-        if start is None or end is None:
+    """For each date window (date_start/date_end/date_precision in events and periods,
+    served_from/served_to/served_precision in people): both dates or neither, the precision
+    (where the table has that column) present if and only if the dates are, start <= end, and
+    both agree with the precision."""
+    for first, last, exact in DATE_WINDOWS:
+        if not records or first not in records[0] or last not in records[0]:
             continue
-        if start > end:
-            raise DataError(path, "date_start is after date_end", line, "date_start", start.isoformat())
-        rule = precision_rule(start, end, precision)
-        if rule:
-            raise DataError(path, rule, line, "date_precision", precision)
+        for (line, _), rec in zip(rows, records):
+            start, end, precision = rec.get(first), rec.get(last), rec.get(exact)
+            if (start is None) != (end is None):
+                column = last if end is None else first
+                raise DataError(path, f"{first} and {last} are both given or both empty", line, column, "")
+            if start is None:
+                if precision is not None and exact in rec:
+                    raise DataError(path, f"{exact} is given but {first} and {last} are empty", line, exact, precision)
+                continue
+            if start > end:
+                raise DataError(path, f"{first} is after {last}", line, first, start.isoformat())
+            if precision is None and exact in rec:
+                raise DataError(path, f"{exact} is empty but {first} and {last} are given", line, exact, "")
+            rule = precision_rule(start, end, precision)
+            if rule:
+                raise DataError(path, rule.replace("precision", exact, 1) if exact != "date_precision" else rule,
+                                line, exact, precision)
 
 
 def precision_rule(start: dt.date, end: dt.date, precision: str | None) -> str | None:

@@ -197,3 +197,20 @@ def test_citation_file_data_package_and_footer_share_a_version():
     assert str(cff["version"]) == data.package()["version"]
     footer = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["html"]["extra_footer"]
     assert f"version {cff['version']}." in footer, "the suggested citation in _config.yml's footer names another version"
+
+
+def test_service_dates_only_for_foreigners_and_stated_in_the_row(tables):
+    """served_from/served_to are filled only for people who are not Chinese or Japanese, and
+    both years are stated in the row itself: in role or in a source's locator ("1922–1924",
+    "Sept 1939–Feb 1941", "…–27" for 1927). No service date is inferred from elsewhere."""
+    people = tables["people"]
+    dated = people[people.served_from.notna()]
+    assert not dated.empty
+    assert not dated.nationality.isin(["Chinese", "Japanese"]).any(), \
+        dated[dated.nationality.isin(["Chinese", "Japanese"])].id.tolist()
+    for row in dated.itertuples():
+        text = f"{row.role} {row.sources}"
+        years = {int(y) for y in re.findall(r"(?<!\d)(1[89]\d\d)(?!\d)", text)}
+        years |= {int(a[:2] + b) for a, b in re.findall(r"(1[89]\d\d)[–-](\d\d)(?!\d)", text)}
+        for year in (row.served_from.year, row.served_to.year):
+            assert year in years, f"{row.id}: service year {year} is not stated in role or sources"

@@ -184,6 +184,59 @@ def test_year_precision_needs_whole_year(data_dir):
     raises(data_dir, "events", "year precision needs", line, "date_precision", "year")
 
 
+def row_of(path, row_id):
+    """The data row number (1 = first data row) of the row with this id."""
+    return next(i for i, r in enumerate(rows_of(path)[1:], start=1) if r[0] == row_id)
+
+
+# --- people: served_from / served_to / served_precision ----------------------------------
+
+def test_served_from_after_served_to(data_dir):
+    path = data_dir / "people.csv"
+    row = row_of(path, "pe-joffe")
+    line = set_cell(path, row, "served_from", "1925-01-01")
+    raises(data_dir, "people", "served_from is after served_to", line, "served_from", "1925-01-01")
+
+
+@pytest.mark.parametrize("column", ["served_from", "served_to"])
+def test_served_dates_both_or_neither(data_dir, column):
+    path = data_dir / "people.csv"
+    line = set_cell(path, row_of(path, "pe-joffe"), column, "")
+    raises(data_dir, "people", "served_from and served_to are both given or both empty", line, column, "")
+
+
+def test_served_precision_without_dates(data_dir):
+    path = data_dir / "people.csv"
+    line = set_cell(path, row_of(path, "pe-stalin"), "served_precision", "year")
+    raises(data_dir, "people", "served_precision is given but", line, "served_precision", "year")
+
+
+def test_served_dates_without_precision(data_dir):
+    path = data_dir / "people.csv"
+    line = set_cell(path, row_of(path, "pe-joffe"), "served_precision", "")
+    raises(data_dir, "people", "served_precision is empty but", line, "served_precision", "")
+
+
+@pytest.mark.parametrize("start,end,precision,rule", [
+    ("1922-03-01", "1924-12-31", "year", "year served_precision needs"),
+    ("1923-09-15", "1926-08-31", "month", "month served_precision needs"),
+    ("1923-09-01", "1924-08-31", "season", "season served_precision spans"),
+])
+def test_served_dates_agree_with_precision(data_dir, start, end, precision, rule):
+    path = data_dir / "people.csv"
+    row = row_of(path, "pe-karakhan")
+    set_cell(path, row, "served_from", start)
+    set_cell(path, row, "served_to", end)
+    line = set_cell(path, row, "served_precision", precision)
+    raises(data_dir, "people", rule, line, "served_precision", precision)
+
+
+def test_served_precision_outside_vocabulary(data_dir):
+    path = data_dir / "people.csv"
+    line = set_cell(path, row_of(path, "pe-joffe"), "served_precision", "decade")
+    raises(data_dir, "people", "", line, "served_precision", "decade")
+
+
 def test_duplicate_id(data_dir):
     path = data_dir / "people.csv"
     first = rows_of(path)[1][0]
