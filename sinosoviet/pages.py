@@ -131,9 +131,10 @@ def claim_block(claim, variants: pd.DataFrame) -> str:
            f'<span class="verdict verdict-{html.escape(verdict)}">{VERDICT_LABELS.get(verdict, verdict)}</span></p>',
            quote, f"<p>{html.escape(text(claim.reasoning))}</p>"]
     if len(others):
-        linked = others.assign(value=others.apply(variant_value, axis=1), source_id=others.source_id.map(source_link))
-        out.append(table(linked,
-                         {"source_id": "Source", "locator": "Where", "value": "What it says", "quote": "In its words"}))
+        linked = others.assign(value=others.apply(variant_value, axis=1), source_id=others.source_id.map(source_link),
+                               reading=others.accepted.map({True: "accepted", False: ""}))
+        out.append(table(linked, {"source_id": "Source", "locator": "Where", "value": "What it says",
+                                  "quote": "In its words", "reading": "The ledger's reading"}))
     out.append("</div>")
     return "".join(out)
 
