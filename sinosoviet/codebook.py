@@ -56,6 +56,30 @@ READERS = [
 ]
 
 
+# The codebook's worked question, answered in one short query per tool; tests/test_reuse.py runs
+# both from the data folder and checks the answer against the tables.
+QUESTION = "How many aircraft did the USSR deliver to China in 1937–1941, according to each source, and what does the book estimate?"
+ANSWER_PANDAS = (
+    'import pandas as pd; aid, est = pd.read_csv("aid_deliveries.csv"), pd.read_csv("estimates.csv"); '
+    'answer = aid[aid.group_id == "aircraft-total-1937-1941"].merge(est[est.table_name == "aid_deliveries"], '
+    'on="group_id")[["id_x", "quantity_low", "quantity_best", "quantity_high", "sources", '
+    '"estimate_low", "estimate_best", "estimate_high"]]')
+ANSWER_SQL = (
+    "SELECT a.id, a.quantity_low, a.quantity_best, a.quantity_high, a.sources, "
+    "e.estimate_low, e.estimate_best, e.estimate_high "
+    "FROM 'aid_deliveries.csv' a JOIN 'estimates.csv' e ON e.table_name = 'aid_deliveries' "
+    "AND e.group_id = a.group_id WHERE a.group_id = 'aircraft-total-1937-1941'")
+
+
+def question_markdown() -> str:
+    return "\n".join([
+        "### A first question", "", f"*{QUESTION}* Each figure is its own row, grouped by `group_id`; a row",
+        "without a `year` covers the span its `period_start`–`period_end` give; where `quantity_best` is",
+        "empty the source gave only a bound (`quantity_low` or `quantity_high`); `estimates.csv` holds the",
+        "book's own value or range for each group, with its reasons. In pandas:", "",
+        "```python", ANSWER_PANDAS, "```", "", "In DuckDB (SQL):", "", "```sql", ANSWER_SQL, "```", ""])
+
+
 def readers_markdown() -> str:
     """The section of the codebook that shows how to read a table typed with each tool."""
     lines = ["### Reading a table typed, in one line", "",
@@ -81,7 +105,7 @@ def readers_markdown() -> str:
         "Column names are lower-case ASCII, at most 32 characters (Stata's limit) and never an SQL",
         "reserved word, so that they need no quoting in SQL, R, Stata or pandas.",
     ]
-    return "\n".join(lines)
+    return question_markdown() + "\n" + "\n".join(lines)
 
 
 USAGE = """Every table is a UTF-8 CSV with a header row and `\\n` line ends. `datapackage.json` is a

@@ -187,3 +187,19 @@ def test_codebook_states_what_counts_as_an_event_and_the_unused_claim_ids():
     text = codebook.codebook()
     assert "## What counts as an event" in text
     assert "`cl-060` to `cl-100` was never\nused" in text
+
+
+def test_the_codebooks_first_question_is_answered_in_one_query_per_tool(monkeypatch):
+    monkeypatch.chdir(data.DATA_DIR)
+    aid = data.load("aid_deliveries")
+    expected = set(aid[aid.group_id == "aircraft-total-1937-1941"].id)
+    scope: dict = {}
+    exec(codebook.ANSWER_PANDAS, scope)
+    answer = scope["answer"]
+    assert set(answer.id_x) == expected and len(answer) == len(expected)
+    estimate = data.load("estimates").query("group_id == 'aircraft-total-1937-1941'").iloc[0]
+    assert set(answer.estimate_low) == {estimate.estimate_low}
+    import duckdb  # pinned in requirements.txt
+    rows = duckdb.sql(codebook.ANSWER_SQL).fetchall()
+    assert {r[0] for r in rows} == expected and {r[5] for r in rows} == {estimate.estimate_low}
+    assert codebook.ANSWER_PANDAS in (data.DATA_DIR / "README.md").read_text(encoding="utf-8")
