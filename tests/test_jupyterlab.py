@@ -100,6 +100,11 @@ def stored_charts(notebook: str) -> int:
     return sum("application/vnd.vegalite.v5+json" in o.get("data", {}) for c in nb["cells"] for o in c.get("outputs", []))
 
 
+def menu(page, name: str, item: str) -> None:
+    page.click(f"li.lm-MenuBar-item:has-text('{name}')")
+    page.click(f".lm-Menu-itemLabel:text-is('{item}')")
+
+
 def run_all(page, url: str, charts: int = 0) -> list[str]:
     """Open a notebook, run all cells and wait for the kernel to go idle and `charts` charts to be
     drawn; returns console errors."""
@@ -110,10 +115,17 @@ def run_all(page, url: str, charts: int = 0) -> list[str]:
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=90_000)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
     page.keyboard.press("Escape")
-    page.click("li.lm-MenuBar-item:has-text('Run')")
-    page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
-    page.wait_for_function("() => ![...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputPrompt')]"
-                           ".some(e => e.textContent.includes('*'))", timeout=180_000, polling=500)
+    menu(page, "Edit", "Clear Outputs of All Cells")  # so that every output below comes from this run
+    for attempt in range(3):  # a menu click made while the page settles can be lost: try again
+        menu(page, "Run", "Run All Cells")
+        try:
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')]"
+                ".every(e => /\\[\\d+\\]/.test(e.textContent))", timeout=60_000, polling=500)
+            break
+        except TimeoutError:
+            if attempt == 2:
+                raise
     try:
         page.wait_for_function("n => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedVegaLite canvas')]"
                                ".filter(c => c.width > 100).length >= n", arg=charts, timeout=90_000, polling=250)
