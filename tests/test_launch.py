@@ -1,7 +1,9 @@
-"""No page links to another project's repository: launch buttons appear only once the project's
-own repository URL is set in _config.yml, and then point at it."""
+"""No page links to another project's repository (launch buttons appear only once the project's
+own repository URL is set in _config.yml), and every content page describes itself for search
+engines and link previews."""
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 
 from conftest import HTML, book_pages
@@ -31,3 +33,12 @@ def test_launch_buttons_follow_the_repository_setting():
     kept = options_after("https://example.org/project")
     assert kept["repository_url"] == "https://example.org/project"
     assert kept["launch_buttons"] == {"binderhub_url": "https://mybinder.org"}
+
+
+def test_every_content_page_has_a_meta_description():
+    for page in book_pages():
+        if page in ("index.html", "search.html", "genindex.html"):
+            continue  # the redirect and Sphinx's own pages have no text of their own
+        text = (HTML / page).read_text(encoding="utf-8")
+        match = re.search(r'<meta name="description" content="([^"]+)"', text)
+        assert match and len(match.group(1)) > 40, f"{page}: no meta description"

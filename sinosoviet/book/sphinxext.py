@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import csv
 import gc
+import html
 import json
 import sys
 from pathlib import Path
 
 import vl_convert
+from docutils import nodes
 from sphinx.util import logging
 
 from . import bibstyle
@@ -83,6 +85,18 @@ def anchor_sources(app, doctree) -> None:
         slugs.update({source_id: (0, source_id, source_id) for source_id in ids})
 
 
+def describe_page(app, pagename, templatename, context, doctree) -> None:
+    """A `meta` description for search engines and link previews: the page's first paragraph,
+    cut at a word near 160 characters."""
+    paragraph = doctree.next_node(nodes.paragraph) if doctree is not None else None
+    if paragraph is None or "name=\"description\"" in context.get("metatags", ""):
+        return
+    text = " ".join(paragraph.astext().split())
+    if len(text) > 160:
+        text = text[:160].rsplit(" ", 1)[0] + "…"
+    context["metatags"] = context.get("metatags", "") + f'<meta name="description" content="{html.escape(text)}" />\n'
+
+
 def tidy_page(app, pagename, templatename, context, doctree) -> None:
     """Drop repeated scripts (Jupyter Book 1 sets up sphinx-togglebutton and sphinx-thebe twice,
     and two `const THEBE_JS_URL` declarations are a console error) and thebe, whose live-code
@@ -120,6 +134,7 @@ def setup(app):
     app.connect("env-updated", freeze_heap)
     bibstyle.register()
     app.connect("html-page-context", tidy_page)
+    app.connect("html-page-context", describe_page)
     app.connect("config-inited", add_static)
     app.connect("config-inited", launch_only_from_our_repository)
     app.connect("source-read", check_notebook)
