@@ -303,23 +303,23 @@ def aid_chart(aid: pd.DataFrame, years: tuple[int, int] | None = None,
     rows = aid if years is None else aid[aid.year.between(*years)]
     return group_spread(rows, "quantity", estimates, "aid_deliveries",
                         f"Soviet deliveries to China, {'1937–1941' if years is None else '%d–%d' % years}: "
-                        "each source's figure", "unit")
+                        "each source's figure", "Quantity", panel="unit")
 
 
 def personnel_chart(personnel: pd.DataFrame, categories: list[str],
                     estimates: pd.DataFrame | None = None) -> alt.TopLevelMixin:
-    rows = personnel[personnel.category.isin(categories)].assign(unit="persons")
-    return group_spread(rows, "count", estimates, "personnel", "Soviet personnel and losses: each source's figure")
+    rows = personnel[personnel.category.isin(categories)]
+    return group_spread(rows, "count", estimates, "personnel", "Soviet personnel and losses: each source's figure",
+                        "Persons")
 
 
 def group_spread(rows: pd.DataFrame, stem: str, estimates: pd.DataFrame | None, table: str, title: str,
-                 panel: str | None = None) -> alt.TopLevelMixin:
+                 unit: str, panel: str | None = None) -> alt.TopLevelMixin:
     """Figures labelled by their group: the estimate's words for what the group counts, where the
     book has one, else the group's id."""
     labelled = estimates_by_group(estimates, table) if estimates is not None else pd.DataFrame(columns=["group_id", "label"])
     label_of = dict(zip(labelled.group_id, labelled.label))
     rows = rows.assign(label=rows.group_id.map(lambda g: label_of.get(g, g.replace("-", " "))))
-    unit = "Quantity" if panel else "Persons"
     return source_spread(rows, stem, "label", title, unit, labelled if estimates is not None else None, panel)
 
 

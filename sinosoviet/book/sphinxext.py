@@ -17,7 +17,6 @@ import vl_convert
 from docutils import nodes
 from sphinx.util import logging
 
-from . import bibstyle
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
 SOURCES = Path(__file__).resolve().parents[2] / "data" / "sources.csv"
@@ -110,15 +109,11 @@ def tidy_page(app, pagename, templatename, context, doctree) -> None:
         seen.add(key)
         kept.append(script)
     context["script_files"] = kept
-    if "body" in context:
-        # Sphinx wraps citations in role="list" without listitem children (an ARIA error); the
-        # entries keep their own doc-biblioentry role
-        context["body"] = context["body"].replace('<div role="list" class="citation-list">', '<div class="citation-list">')
-        if app.builder.name == "singlehtml":
-            # the generated tables link source ids to the bibliography page, which in the
-            # single-page (print) build is a part of this very page
-            context["body"] = context["body"].replace('href="bibliography.html#', 'href="#').replace(
-                f'href="#document-{BIBLIOGRAPHY}#', 'href="#')
+    if "body" in context and app.builder.name == "singlehtml":
+        # citations and the generated tables link to the bibliography page, which in the
+        # single-page (print) build is a part of this very page
+        context["body"] = context["body"].replace('href="bibliography.html#', 'href="#').replace(
+            f'href="#document-{BIBLIOGRAPHY}#', 'href="#')
 
 
 def freeze_heap(app=None, env=None) -> list:
@@ -132,7 +127,6 @@ def freeze_heap(app=None, env=None) -> list:
 def setup(app):
     freeze_heap()
     app.connect("env-updated", freeze_heap)
-    bibstyle.register()
     app.connect("html-page-context", tidy_page)
     app.connect("html-page-context", describe_page)
     app.connect("config-inited", add_static)
