@@ -32,8 +32,25 @@ def claims():
 
 
 @pytest.fixture(scope="module")
-def variants():
+def all_variants():
     return data.load("claim_variants")
+
+
+@pytest.fixture(scope="module")
+def variants(all_variants):
+    """The versions the ledger rests on: a withdrawn variant (its source unreliable) counts for nothing."""
+    return all_variants[all_variants.status == "active"]
+
+
+def test_a_withdrawn_variant_is_never_accepted(all_variants):
+    bad = all_variants[(all_variants.status == "withdrawn") & all_variants.accepted.astype(bool)].id.tolist()
+    assert not bad, bad
+
+
+def test_no_active_variant_rests_on_an_unreliable_source(variants):
+    tiers = data.source_tiers()
+    bad = [r.id for r in variants.itertuples() if tiers[r.source_id] == "unreliable"]
+    assert not bad, bad
 
 
 def verdict_enum() -> list[str]:

@@ -17,11 +17,11 @@ from sinosoviet.book import sources
 HERE = Path(__file__).resolve().parent
 HOSTS = HERE / "noncanonical_hosts.csv"
 SEED_ID = "src-globalsecurity-2019"
-# Data rows that still cite an unreliable source (UNRELIABLE_CITING), and those with no other source
-# (UNRELIABLE_ONLY), because no better source for the same value has been found yet; each is listed
-# in data/CHANGELOG.md, 0.2.0. The numbers may only fall.
-UNRELIABLE_CITING = 168
-UNRELIABLE_ONLY = 127
+# Active data rows that cite an unreliable source (UNRELIABLE_CITING), and those with no other source
+# (UNRELIABLE_ONLY): none. A row whose fact rested only on an unreliable source is withdrawn (it keeps
+# its id and its citation, so that the record of what was dropped stays), and data/CHANGELOG.md lists it.
+UNRELIABLE_CITING = 0
+UNRELIABLE_ONLY = 0
 
 
 @pytest.fixture(scope="module")
@@ -142,6 +142,11 @@ def test_a_copy_without_a_link_says_so(source_rows):
     assert notes <= {"", "read in an online copy", "address not given: forum, content farm or partisan wiki"}, notes
 
 
+def active(frame):
+    """The rows a reader sees: a withdrawn row stays only as a record of what was dropped."""
+    return frame[frame.status == "active"] if "status" in frame else frame
+
+
 def cited_ids(row, columns) -> dict[str, str]:
     """Source id -> locator ('' where none) for one data row."""
     return {sid: loc for col in columns if isinstance(row[col], str) for sid, loc in data.source_refs(row[col])}
@@ -166,7 +171,7 @@ def test_an_unreliable_source_beside_a_better_one_carries_a_value_of_its_own(tab
     tiers = tables["sources"].set_index("id")["tier"]
     idle = []
     for name, columns in data.source_fields().items():
-        for _, row in tables[name].iterrows():
+        for _, row in active(tables[name]).iterrows():
             ids = cited_ids(row, columns)
             if not any(tiers[i] != "unreliable" for i in ids):
                 continue
@@ -180,7 +185,7 @@ def test_rows_citing_unreliable_sources_do_not_grow(tables):
     tiers = tables["sources"].set_index("id")["tier"]
     citing, only = [], []
     for name, columns in data.source_fields().items():
-        for _, row in tables[name].iterrows():
+        for _, row in active(tables[name]).iterrows():
             ids = cited_ids(row, columns)
             bad = sorted(i for i in ids if tiers[i] == "unreliable")
             if bad:
@@ -196,7 +201,7 @@ def test_high_confidence_needs_two_independent_sources_or_one_primary(tables):
     """The codebook's rule for events.confidence = high."""
     tiers = tables["sources"].set_index("id")["tier"]
     broken = []
-    for row in tables["events"].itertuples():
+    for row in active(tables["events"]).itertuples():
         if row.confidence != "high":
             continue
         ids = {sid for sid, _ in data.source_refs(row.sources)}
@@ -210,3 +215,8 @@ def test_the_codebook_states_the_confidence_rule():
     fields = {f["name"]: f for res in data.package()["resources"] if res["name"] == "events"
               for f in res["schema"]["fields"]}
     assert "high needs two independent sources or one primary source" in fields["confidence"]["description"]
+
+
+def test_the_unreliable_check_counts_an_active_row_and_skips_a_withdrawn_one():
+    frame = data.load("air_war").head(2).assign(status=["active", "withdrawn"])
+    assert list(active(frame).status) == ["active"]
