@@ -228,11 +228,17 @@ def spread_panel(data: pd.DataFrame, estimate: pd.DataFrame, unit: str) -> alt.L
     ).properties(width=WIDTH - 300, height=alt.Step(20))
 
 
+def active(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows still in force: a withdrawn row (its only source unreliable) is a record, not a figure."""
+    return frame[frame.status == "active"] if "status" in frame else frame
+
+
 def source_spread(frame: pd.DataFrame, stem: str, label: str, title: str, unit: str,
                   estimates: pd.DataFrame | None = None, panel: str | None = None) -> alt.TopLevelMixin:
     """Each source's figure as a dot on its own row, a line from the lowest to the highest figure,
     and the book's estimate where `estimates` gives one (columns label, estimate_low/best/high).
     With `panel`, one panel per value of that column (one unit per axis)."""
+    frame = active(frame)
     rows = frame.assign(low=frame[f"{stem}_low"], best=frame[f"{stem}_best"], high=frame[f"{stem}_high"])
     rows = rows.assign(value=rows.best.fillna(rows.low).fillna(rows.high))
     rows = rows[rows.value.notna()]
@@ -270,7 +276,8 @@ def estimate_text(row) -> str:
 
 def estimates_by_group(estimates: pd.DataFrame, table: str) -> pd.DataFrame:
     """The book's estimates for one table, each labelled by what it counts and over which years."""
-    rows = estimates[estimates.table_name == table]
+    rows = active(estimates)
+    rows = rows[rows.table_name == table]
     years = rows.period_start.dt.year.astype(str).where(
         rows.period_start.dt.year == rows.period_end.dt.year,
         rows.period_start.dt.year.astype(str) + "–" + rows.period_end.dt.year.astype(str))
@@ -333,7 +340,8 @@ AIR_MEASURES = {
 
 def air_war_chart(air_war: pd.DataFrame, start: str, end: str) -> alt.Chart:
     """Claims against admitted losses for each air action; click the legend to isolate a measure."""
-    rows = air_war[(air_war.date_start >= start) & (air_war.date_start <= end)]
+    rows = active(air_war)
+    rows = rows[(rows.date_start >= start) & (rows.date_start <= end)]
     long = rows.melt(id_vars=["id", "date_start", "title"], value_vars=list(AIR_MEASURES), var_name="measure",
                      value_name="aircraft").dropna(subset=["aircraft"])
     long["measure"] = long.measure.map(AIR_MEASURES)
