@@ -349,6 +349,12 @@ def load(name: str, data_dir: Path | str = DATA_DIR) -> pd.DataFrame:
     return to_frame(fields, records)
 
 
+def active(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows still in force: a withdrawn row stays in its table as a record (its id is never reused),
+    but it is not evidence, so counts, charts and pages leave it out."""
+    return frame[frame["status"] == "active"] if "status" in frame else frame
+
+
 def load_all(data_dir: Path | str = DATA_DIR) -> dict[str, pd.DataFrame]:
     return {name: load(name, data_dir) for name in table_names(data_dir)}
 

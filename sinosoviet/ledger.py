@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .data import active
+
 SEED_ID = "src-globalsecurity-2019"
 
 
 def ledger_facts(claims: pd.DataFrame, variants: pd.DataFrame) -> dict[str, int]:
     verdicts = claims.verdict.astype(str).value_counts()
+    claims, variants = active(claims), active(variants)
     others = variants[variants.source_id != SEED_ID]
     return {
         "claims_total": len(claims),
