@@ -64,8 +64,10 @@ $(AXE): Makefile
 	echo "$(AXE_SHA256)  $(@D)/package/axe.min.js" | sha256sum --check --quiet
 	mv $(@D)/package/axe.min.js $@ && rm -rf $(@D)/package $(@D)/axe-core-$(AXE_VERSION).tgz && touch $@
 
+# Both cores: pytest-xdist, one browser (and book server) per worker; tests/conftest.py keeps each
+# notebook, each module with shared fixtures and each page's visits on one worker, longest first.
 test: $(STAMP) chromium $(AXE) book pdf
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 clean:
 	rm -rf _build
