@@ -32,9 +32,11 @@ $(STAMP): requirements.txt pyproject.toml
 # its outputs were stored is re-executed and written back, so the book never shows stale numbers;
 # data that fail validation or a notebook that raises stop make before the build.
 # `make notebooks` re-executes every notebook.
+# Then every text file of the book is also written as .gz and .br, for hosts that serve those.
 book: $(STAMP)
 	$(BIN)/python -m sinosoviet.book.notebooks refresh notebooks/*.ipynb
 	$(JB) build . --path-output . --warningiserror --nitpick --keep-going --quiet
+	$(BIN)/python -m sinosoviet.book.compress _build/html
 
 notebooks: $(STAMP)
 	$(BIN)/python -m sinosoviet.book.notebooks execute notebooks/*.ipynb

@@ -68,7 +68,7 @@ def pytest_xdist_make_scheduler(config, log):
 def book_server():
     if not (HTML / "index.html").exists():
         pytest.fail("the book is not built: run `make book` (make test does it first)")
-    server = serve(HTML)
+    server = serve(HTML, compressed=True)  # as a static host serves it: the .br and .gz copies
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
 
