@@ -32,9 +32,11 @@ $(STAMP): requirements.txt pyproject.toml
 # its outputs were stored is re-executed and written back, so the book never shows stale numbers;
 # data that fail validation or a notebook that raises stop make before the build.
 # `make notebooks` re-executes every notebook.
+# Then every text file of the book is also written as .gz and .br, for hosts that serve those.
 book: $(STAMP)
 	$(BIN)/python -m sinosoviet.book.notebooks refresh notebooks/*.ipynb
 	$(JB) build . --path-output . --warningiserror --nitpick --keep-going --quiet
+	$(BIN)/python -m sinosoviet.book.compress _build/html
 
 notebooks: $(STAMP)
 	$(BIN)/python -m sinosoviet.book.notebooks execute notebooks/*.ipynb
@@ -45,9 +47,20 @@ pdf: $(STAMP) chromium
 	$(JB) build . --builder singlehtml --path-output _build/print --warningiserror --nitpick --keep-going --quiet
 	$(BIN)/python -m sinosoviet.book.pdf $(PRINT) book/introduction.html _build/pdf/book.pdf
 
-# Build times beside a floor book, page weights, chart drawing time: _build/bench/report.md
-bench: $(STAMP) chromium
-	$(BIN)/python -m sinosoviet.book.bench
+# Lighthouse, for make bench, from the npm registry: pinned (13 needs Node 22; Debian has Node 20)
+LIGHTHOUSE_VERSION := 12.2.3
+LIGHTHOUSE         := $(VENV)/share/lighthouse/node_modules/.bin/lighthouse
+
+$(LIGHTHOUSE): Makefile
+	@command -v npm >/dev/null || { echo "make bench needs npm (Node.js) to fetch Lighthouse from the npm registry" >&2; exit 1; }
+	npm install --silent --no-audit --no-fund --save-exact --prefix $(VENV)/share/lighthouse lighthouse@$(LIGHTHOUSE_VERSION)
+	touch $@
+
+# Build times beside a floor book, page weights, chart drawing time, Lighthouse on every page, and
+# a fresh clone's install, cold make book and rebuild after a CSV change: _build/bench/report.md.
+# BENCH_FLAGS=--make-test also times make test in the fresh clone (three minutes more).
+bench: $(STAMP) chromium $(LIGHTHOUSE)
+	$(BIN)/python -m sinosoviet.book.bench $(BENCH_FLAGS)
 
 # The data release: _build/release/sinosoviet-data-VERSION.zip (the tables, datapackage.json, the
 # codebook, the changelog, LICENSE, CITATION.cff, SHA256SUMS), byte-identical for the same data.
@@ -64,8 +77,10 @@ $(AXE): Makefile
 	echo "$(AXE_SHA256)  $(@D)/package/axe.min.js" | sha256sum --check --quiet
 	mv $(@D)/package/axe.min.js $@ && rm -rf $(@D)/package $(@D)/axe-core-$(AXE_VERSION).tgz && touch $@
 
+# Both cores: pytest-xdist, one browser (and book server) per worker; tests/conftest.py keeps each
+# notebook, each module with shared fixtures and each page's visits on one worker, longest first.
 test: $(STAMP) chromium $(AXE) book pdf
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 clean:
 	rm -rf _build

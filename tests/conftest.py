@@ -1,7 +1,9 @@
 """Shared fixtures: the built book served on loopback, and a headless Chromium that can reach
-nothing else."""
+nothing else (one of each per pytest-xdist worker); and how `make test` spreads the suite over the
+cores."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -19,11 +21,54 @@ def book_pages() -> list[str]:
     return sorted(str(p.relative_to(HTML)) for p in HTML.rglob("*.html") if "_static" not in p.parts)
 
 
+# How `make test` shares the suite between two workers (pytest-xdist, `-n 2 --dist loadgroup`).
+# A unit of work runs whole on one worker: a module's tests share its module-scoped fixtures (one
+# JupyterLab, one PDF text), and an nbval notebook's cells share one kernel and run in order. The
+# page tests are the exception: they are split page by page (each worker caches its own visits),
+# as together they are the longest module. Units start longest first (rough seconds, measured on
+# the 2-core machine; only their order matters), so that the short tests fill in at the end and
+# both workers finish together.
+COST = {"tests/test_jupyterlab.py": 90, "tests/test_pdf.py": 25, "page": 10, "notebook": 10}
+PAGE_TEST = re.compile(r"^(tests/test_pages\.py)::\w+\[(?P<page>[^\]]+\.html)\]$")
+
+
+def unit(nodeid: str) -> str:
+    """The unit of work a test belongs to: its page, or its file."""
+    page = PAGE_TEST.match(nodeid)
+    return f"page:{page['page']}" if page else nodeid.split("::", 1)[0]
+
+
+def cost(scope: str) -> float:
+    kind = "page" if scope.startswith("page:") else "notebook" if scope.endswith(".ipynb") else scope
+    return COST.get(kind, 1)
+
+
+def pytest_collection_modifyitems(config, items):
+    # a stable sort: the longest units first, the tests of a unit keep their order
+    items.sort(key=lambda item: -cost(unit(item.nodeid)))
+
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)  # a hook of pytest-xdist, ahead of its own
+def pytest_xdist_make_scheduler(config, log):
+    """xdist's own loadgroup reads `xdist_group` marks through an attribute pytest 9 no longer
+    has, so the grouping is done here instead, from the test ids."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class UnitScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return unit(nodeid)
+
+    config.option.loadscopereorder = False  # keep the order above, not xdist's (by test count)
+    return UnitScheduling(config, log)
+
+
 @pytest.fixture(scope="session")
 def book_server():
     if not (HTML / "index.html").exists():
         pytest.fail("the book is not built: run `make book` (make test does it first)")
-    server = serve(HTML)
+    server = serve(HTML, compressed=True)  # as a static host serves it: the .br and .gz copies
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
 

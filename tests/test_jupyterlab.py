@@ -69,7 +69,9 @@ def lab(tmp_path_factory):
         (settings / name).parent.mkdir(parents=True, exist_ok=True)
         (settings / name).write_text(json.dumps(values))
     port = free_port()
-    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTER_CONFIG_DIR=str(root / ".config"))
+    # its own settings, config and runtime folders: nothing shared with kernels on another worker
+    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTER_CONFIG_DIR=str(root / ".config"),
+               JUPYTER_RUNTIME_DIR=str(root / ".runtime"))
     process = subprocess.Popen(
         [str(Path(sys.executable).with_name("jupyter")), "lab", "--no-browser", "--allow-root", "--ip=127.0.0.1",
          f"--port={port}", "--IdentityProvider.token=t", f"--ServerApp.root_dir={root}",

@@ -18,14 +18,38 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class CompressedHandler(QuietHandler):
+    """As a static host serves a book with precompressed copies (sinosoviet.book.compress):
+    NAME.br or NAME.gz in place of NAME, when the browser accepts that encoding."""
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        accepted = {part.split(";")[0].strip() for part in self.headers.get("Accept-Encoding", "").split(",")}
+        if path.is_file():
+            for encoding, suffix in (("br", ".br"), ("gzip", ".gz")):
+                copy = path.with_name(path.name + suffix)
+                if encoding in accepted and copy.is_file():
+                    body = copy.open("rb")
+                    self.send_response(200)
+                    self.send_header("Content-Type", self.guess_type(str(path)))
+                    self.send_header("Content-Encoding", encoding)
+                    self.send_header("Content-Length", str(copy.stat().st_size))
+                    self.send_header("Vary", "Accept-Encoding")
+                    self.end_headers()
+                    return body
+        return super().send_head()
+
+
 class LoopbackServer(http.server.ThreadingHTTPServer):
     def handle_error(self, request, client_address):
         pass  # a browser closed mid-transfer (we stop it once the charts have drawn)
 
 
-def serve(directory: Path) -> LoopbackServer:
-    """Serve a directory on a free loopback port from a background thread; call shutdown() after."""
-    server = LoopbackServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(directory)))
+def serve(directory: Path, compressed: bool = False) -> LoopbackServer:
+    """Serve a directory on a free loopback port from a background thread; call shutdown() after.
+    `compressed`: serve the precompressed copies where there are any, as a static host would."""
+    handler = CompressedHandler if compressed else QuietHandler
+    server = LoopbackServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 

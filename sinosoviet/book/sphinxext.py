@@ -2,7 +2,9 @@
 whose stored outputs contain an error.
 
 The vega, vega-lite and vega-embed bundle is generated at build time from the pinned
-vl-convert-python package, so no page needs a CDN.
+vl-convert-python package, so no page needs a CDN; only pages with charts load it. Pages load no
+script they do not use (templates/layout.html), and every static file is also written
+precompressed (sinosoviet.book.compress).
 """
 from __future__ import annotations
 
@@ -10,19 +12,24 @@ import csv
 import gc
 import html
 import json
+import re
 import sys
 from pathlib import Path
 
 import vl_convert
 from docutils import nodes
+from markupsafe import Markup
 from sphinx.util import logging
 
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 SOURCES = Path(__file__).resolve().parents[2] / "data" / "sources.csv"
 BIBLIOGRAPHY = "notebooks/bibliography"
 VEGA_LITE_VERSION = "5.20"  # the Vega-Lite of the pinned Altair (5.5.0 writes v5.20.1 specs)
 BUNDLE = "vega-bundle.js"
+CHART_SCRIPTS = (f"_static/{BUNDLE}", "_static/sinosoviet-charts.js")
+CHART_CALL = "sinosovietEmbed("  # what each chart's inline script calls (sinosoviet.render)
 logger = logging.getLogger(__name__)
 
 
@@ -56,6 +63,7 @@ def add_static(app, config) -> None:
     generated = Path(sys.prefix) / "share" / "sinosoviet-static"
     write_bundle(generated)
     config.html_static_path = [*config.html_static_path, str(STATIC), str(generated)]
+    config.templates_path = [*config.templates_path, str(TEMPLATES)]
     # Without a default the theme starts from an empty colour mode and logs a console error.
     config.html_context = {"default_mode": "auto", **(config.html_context or {})}
 
@@ -100,12 +108,15 @@ def tidy_page(app, pagename, templatename, context, doctree) -> None:
     """Drop repeated scripts (Jupyter Book 1 sets up sphinx-togglebutton and sphinx-thebe twice,
     and two `const THEBE_JS_URL` declarations are a console error) and thebe, whose live-code
     loader would fetch from unpkg: readers run notebooks through the launch buttons instead."""
+    charts = CHART_CALL in context.get("body", "")
     seen, kept = set(), []
     for script in context.get("script_files", []):
         body = getattr(script, "attributes", {}).get("body", "")
         key = (str(script), body)
         if key in seen or "thebe" in str(script) or "THEBE_JS_URL" in body:
             continue
+        if getattr(script, "filename", script) in CHART_SCRIPTS and not charts:
+            continue  # a page without charts needs no chart libraries (the bundle is 0.9 MB)
         seen.add(key)
         kept.append(script)
     context["script_files"] = kept
@@ -114,6 +125,18 @@ def tidy_page(app, pagename, templatename, context, doctree) -> None:
         # single-page (print) build is a part of this very page
         context["body"] = context["body"].replace('href="bibliography.html#', 'href="#').replace(
             f'href="#document-{BIBLIOGRAPHY}#', 'href="#')
+
+
+def without_scripts(markup: str, *names: str) -> Markup:
+    """Template filter: the markup without the <script> elements whose src names one of `names`."""
+    pattern = "|".join(re.escape(name) for name in names)
+    return Markup(re.sub(rf'\s*<script\b[^>]*\bsrc="[^"]*(?:{pattern})[^"]*"[^>]*>\s*</script>', "", str(markup)))
+
+
+def add_template_filters(app) -> None:
+    templates = getattr(app.builder, "templates", None)
+    if templates is not None and hasattr(templates, "environment"):
+        templates.environment.filters["without_scripts"] = without_scripts
 
 
 def freeze_heap(app=None, env=None) -> list:
@@ -130,6 +153,7 @@ def setup(app):
     app.connect("html-page-context", tidy_page)
     app.connect("html-page-context", describe_page)
     app.connect("config-inited", add_static)
+    app.connect("builder-inited", add_template_filters)
     app.connect("config-inited", launch_only_from_our_repository)
     app.connect("source-read", check_notebook)
     app.connect("doctree-read", anchor_sources)

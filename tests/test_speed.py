@@ -1,0 +1,113 @@
+"""Pages that load fast on a phone: a page loads the chart libraries only if it has charts, the
+search index only on the search page, no Font Awesome script (its icons come from the theme's
+web font); every precompressed copy is its source; a first visit to a chapter moves at most 1 MB."""
+from __future__ import annotations
+
+import brotli
+import gzip
+import re
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import HTML, book_pages
+
+PAGES = book_pages()
+CHAPTERS = [p for p in PAGES if re.match(r"notebooks/(p\d|overview|explore)", p)]
+FIRST_VISIT_BUDGET = 1_000_000  # bytes, compressed
+CHART_LIBRARIES = ("vega-bundle.js", "sinosoviet-charts.js")
+SEARCH_INDEX = ("searchindex.js", "searchtools.js")
+
+
+def scripts(page: str) -> list[str]:
+    return re.findall(r'<script\b[^>]*\bsrc="([^"?]+)', (HTML / page).read_text(encoding="utf-8"))
+
+
+def test_pages_were_found():
+    assert "book/introduction.html" in PAGES and "notebooks/p1-1923-1927.html" in CHAPTERS
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_chart_libraries_only_on_pages_with_charts(page):
+    has_charts = 'class="sinosoviet-chart"' in (HTML / page).read_text(encoding="utf-8")
+    loaded = [s for s in scripts(page) if s.endswith(CHART_LIBRARIES)]
+    assert len(loaded) == (2 if has_charts else 0), f"{page}: charts {has_charts}, chart scripts {loaded}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_search_index_only_on_the_search_page(page):
+    loaded = [s for s in scripts(page) if s.endswith(SEARCH_INDEX)]
+    assert len(loaded) == (2 if page == "search.html" else 0), f"{page} loads {loaded}"
+    assert not [s for s in scripts(page) if s.endswith("fontawesome.js")], f"{page} loads the Font Awesome script"
+
+
+def test_every_precompressed_copy_is_its_source():
+    copies = sorted(HTML.rglob("*.gz")) + sorted(HTML.rglob("*.br"))
+    assert len(copies) > 100, "the book has no precompressed copies: `make book` writes them"
+    for name in ("book/introduction.html", "_static/vega-bundle.js", "_static/styles/pydata-sphinx-theme.css"):
+        assert (HTML / f"{name}.gz").exists() and (HTML / f"{name}.br").exists(), f"{name} has no precompressed copies"
+    wrong = [str(c.relative_to(HTML)) for c in copies
+             if (gzip.decompress if c.suffix == ".gz" else brotli.decompress)(c.read_bytes()) != c.with_suffix("").read_bytes()]
+    assert not wrong, f"precompressed copies that differ from their source: {wrong[:5]}"
+
+
+def requests_of_a_visit(browser, base: str, page: str) -> tuple[list[str], object]:
+    """The local files a first visit asks for, until every chart has drawn; and the open tab."""
+    context = browser.new_context()
+    tab = context.new_page()
+    asked: list[str] = []
+    tab.on("request", lambda request: asked.append(urlparse(request.url).path))
+    tab.goto(f"{base}/{page}", wait_until="load")
+    tab.wait_for_function("() => [...document.querySelectorAll('.sinosoviet-chart')]"
+                          ".every(el => el.dataset.rendered || el.dataset.error)", timeout=30_000)
+    tab.wait_for_load_state("networkidle")
+    return asked, tab
+
+
+def test_a_page_without_charts_loads_no_vega(browser, book_server):
+    asked, tab = requests_of_a_visit(browser, book_server, "book/introduction.html")
+    tab.context.close()
+    assert [a for a in asked if a.endswith("introduction.html")], f"the page was not requested: {asked}"
+    assert not [a for a in asked if a.endswith(CHART_LIBRARIES + SEARCH_INDEX + ("fontawesome.js",))], asked
+
+
+def test_the_theme_icons_draw_from_the_web_font(browser, book_server):
+    asked, tab = requests_of_a_visit(browser, book_server, "book/introduction.html")
+    glyph = tab.evaluate("""() => {
+      const icon = [...document.querySelectorAll('.fa-bars')].find(e => e.getBoundingClientRect().width > 0);
+      if (!icon) return {content: '', family: '', width: 0, loaded: false};
+      const style = getComputedStyle(icon, '::before');
+      return {content: style.content, family: style.fontFamily, width: icon.getBoundingClientRect().width,
+              loaded: document.fonts.check('900 16px "Font Awesome 6 Free"')};
+    }""")
+    tab.context.close()
+    assert glyph["content"] not in ("", "none", "normal") and "Font Awesome" in glyph["family"], glyph
+    assert glyph["loaded"] and glyph["width"] > 0, glyph
+
+
+def test_search_finds_a_name_on_the_search_page(browser, book_server):
+    tab = browser.new_context().new_page()
+    tab.goto(f"{book_server}/search.html?q=Blyukher", wait_until="load")
+    tab.wait_for_selector("#search-results ul.search li", timeout=30_000)
+    found = tab.locator("#search-results ul.search li").count()
+    tab.context.close()
+    assert found > 0
+
+
+def compressed_size(path: str) -> int:
+    """What a gzip-serving host sends for a local path (brotli is smaller still)."""
+    file = HTML / path.lstrip("/")
+    if file.is_dir():
+        file = file / "index.html"
+    copy = file.with_name(file.name + ".gz")
+    return (copy if copy.exists() else file).stat().st_size
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_first_visit_to_a_chapter_is_at_most_a_megabyte(browser, book_server, page):
+    asked, tab = requests_of_a_visit(browser, book_server, page)
+    tab.context.close()
+    sizes = {path: compressed_size(path) for path in set(asked)}
+    total = sum(sizes.values())
+    heaviest = sorted(sizes.items(), key=lambda item: -item[1])[:5]
+    assert total <= FIRST_VISIT_BUDGET, f"{page}: {total / 1e6:.2f} MB in {len(sizes)} files; heaviest {heaviest}"
