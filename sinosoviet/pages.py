@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import html
 import json
+import unicodedata
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -34,12 +35,63 @@ def life(row) -> str:
     return f"{born or '?'}–{died or '?'}" if born or died else ""
 
 
+EAST_ASIAN = {"Chinese", "Japanese", "Korean", "Mongolian"}
+
+
+def name_parts(person) -> tuple[str, str, bool]:
+    """(surname, other names, whether the name is written surname first) of a person of
+    `people.csv`, as the introduction's rule reads them. Chinese names are stored surname first
+    (Sun Yat-sen), unless written the Western way with initials (C. T. Wang, V. K. Wellington
+    Koo); Japanese and Western names are stored given name first (Yōsuke Matsuoka, Vasily
+    Blyukher, A. A. Gubenko); an East Asian name is shown surname first."""
+    words = text(person.name).split()
+    if len(words) < 2:
+        return text(person.name), "", False
+    nationality = text(person.nationality)
+    western = not text(person.name_pinyin) and ("." in text(person.name) or "." in text(person.name_period))
+    if nationality == "Chinese" and not western:
+        return words[0], " ".join(words[1:]), True
+    return words[-1], " ".join(words[:-1]), nationality in EAST_ASIAN and not western
+
+
+def sort_name(person) -> str:
+    """A name as an index lists it: East Asian names surname first with no comma (Sun Yat-sen,
+    Matsuoka Yōsuke), others "Surname, Given" (Blyukher, Vasily; Gubenko, A. A.)."""
+    surname, other, eastern = name_parts(person)
+    return surname if not other else f"{surname} {other}" if eastern else f"{surname}, {other}"
+
+
+def sort_key(name: str) -> str:
+    """Alphabetical order that ignores accents and case (Kōki files as Koki)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
+
+
+def lines(*parts) -> Markup:
+    """Non-empty parts, one per line, in one table cell (a narrow table keeps its columns few)."""
+    return Markup("<br>").join(Markup(p) if isinstance(p, Markup) else p for p in parts if text(p))
+
+
+def labelled(label: str, value) -> str:
+    return f"{label}: {text(value)}" if text(value) else ""
+
+
+def tools(table_html: str, noun: str, page: int | None = None) -> str:
+    """A table that the book's script makes searchable (and paged, with `page` rows a page)."""
+    paged = f' data-page-size="{page}"' if page else ""
+    return f'<div class="sinosoviet-table-tools" data-noun="{html.escape(noun)}"{paged}>{table_html}</div>'
+
+
 def people_concordance(people: pd.DataFrame) -> HTML:
-    rows = people[people.status == "active"].sort_values("name").assign(life=lambda f: f.apply(life, axis=1))
-    return HTML(table(rows, {"name": "Name in this book", "name_pinyin": "Pinyin", "name_period": "Period spelling",
-                             "name_native": "Native script", "aliases": "Aliases", "nationality": "Nationality",
-                             "role": "Role", "life": "Life", "id": "Id"},
-                      f"{len(rows)} people, alphabetical by the name used in this book"))
+    rows = people[people.status == "active"]
+    rows = rows.assign(index_name=[sort_name(r) for r in rows.itertuples()])
+    rows = rows.assign(order=rows.index_name.map(sort_key)).sort_values(["order", "id"])
+    rows = rows.assign(
+        names=[lines(labelled("Pinyin", r.name_pinyin) if text(r.name_pinyin) != text(r.name) else "",
+                     labelled("Period spelling", r.name_period), text(r.name_native), labelled("Also", r.aliases))
+               for r in rows.itertuples()],
+        who=[lines(", ".join(x for x in (text(r.nationality), life(r)) if x), text(r.role)) for r in rows.itertuples()])
+    return HTML(tools(table(rows, {"index_name": "Name", "names": "Other names", "who": "Who"},
+                            f"{len(rows)} people, alphabetical by surname", row_ids=list(rows.id)), "people"))
 
 
 def gazetteer_links(place) -> Markup:
@@ -53,14 +105,17 @@ def gazetteer_links(place) -> Markup:
 
 
 def places_concordance(places: pd.DataFrame) -> HTML:
-    rows = places[places.status == "active"].sort_values("name").assign(
-        position=lambda f: f.apply(lambda r: "" if pd.isna(r.lat) else f"{r.lat:.2f}, {r.lon:.2f}", axis=1))
-    rows = rows.assign(records=[gazetteer_links(r) for r in rows.itertuples()])
-    return HTML(table(rows, {"name": "Name in this book", "name_pinyin": "Pinyin", "name_period": "Period spelling",
-                             "name_native": "Native script", "aliases": "Aliases", "kind": "Kind",
-                             "country_1930s": "Held by (1930s)", "position": "Lat, lon", "records": "Gazetteers",
-                             "id": "Id"},
-                      f"{len(rows)} places, alphabetical by the name used in this book"))
+    rows = places[places.status == "active"]
+    rows = rows.assign(order=rows.name.map(sort_key)).sort_values(["order", "id"])
+    rows = rows.assign(
+        names=[lines(labelled("Pinyin", r.name_pinyin) if text(r.name_pinyin) != text(r.name) else "",
+                     labelled("Period spelling", r.name_period), text(r.name_native), labelled("Also", r.aliases))
+               for r in rows.itertuples()],
+        where=[lines(", ".join(x for x in (text(r.kind), text(r.country_1930s) and f"held by {text(r.country_1930s)}") if x),
+                     "" if pd.isna(r.lat) else f"{r.lat:.2f}, {r.lon:.2f}", gazetteer_links(r))
+               for r in rows.itertuples()])
+    return HTML(tools(table(rows, {"name": "Name", "names": "Other names", "where": "What and where"},
+                            f"{len(rows)} places, alphabetical", row_ids=list(rows.id)), "places"))
 
 
 def periods_table(periods: pd.DataFrame) -> HTML:
