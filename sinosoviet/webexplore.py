@@ -178,8 +178,9 @@ def events_view(tables: dict[str, pd.DataFrame]) -> View:
         tooltip=[alt.Tooltip("title:N", title="Event"), alt.Tooltip("when:N", title="When"),
                  alt.Tooltip("place:N", title="Place"), alt.Tooltip("category:N", title="Category")],
     ).add_params(*event_params(tables, rows)).properties(
-        autosize=FIT_WIDTH, title="Events", description="Timeline of the events that match the filters, one dot each, by category; "
-                                    "the table below lists the same events.")
+        autosize=FIT_WIDTH, title="Events",
+        description="Timeline of the events that match the filters, one dot each, by category; the table below "
+                    "lists the same events.")
     columns = [Column("when", "When"), Column("title", "Event"), Column("description", "What happened"),
                Column("place", "Place"), Column("sources", "Sources", html=True)]
     return View("events", "Events", charts.themed(chart), rows, columns, filters, "events",
@@ -250,8 +251,9 @@ def aid_view(tables: dict[str, pd.DataFrame]) -> View:
         tooltip=[alt.Tooltip("item:N", title="What the source counts"), alt.Tooltip("years:N", title="Year"),
                  alt.Tooltip("figure:N", title="Figure"), alt.Tooltip("unit:N", title="Unit"),
                  alt.Tooltip("source:N", title="Source"), alt.Tooltip("evidence:N", title="Given by")])
+    groups = int(rows.groupby("category").group.nunique().max())  # rows of the fullest category
     chart = alt.layer(spread, dots).add_params(*params).properties(
-        width="container", height=22 * int(rows.groupby("category").group.nunique().max()), autosize=FIT_WIDTH, title="Aid deliveries: each source's figure",
+        width="container", height=22 * groups, autosize=FIT_WIDTH, title="Aid deliveries: each source's figure",
         description="Dot plot of the delivery figures that match the filters, one dot per source, one row per "
                     "group of figures that count the same thing; a grey line spans the lowest to the highest.")
     columns = [Column("item", "What the source counts"), Column("years", "Year"), Column("figure", "Figure"),

@@ -223,3 +223,10 @@ def test_people_menu_is_by_surname(tables):
     person = next(p for p in view.spec["params"] if p["name"] == "person")
     labels = person["bind"]["labels"][1:]
     assert "Borodin, Mikhail" in labels and labels == sorted(labels, key=str.casefold)
+
+
+def test_claims_chart_labels_sources_by_author_year(tables):
+    ex = explore.claims(tables)
+    ex.controls["claim"].value = "cl-134"
+    labels = {r["label"] for r in chart_rows(ex) if r.get("label")}
+    assert labels and not any(label.startswith("src-") for label in labels)
