@@ -241,7 +241,7 @@ class ClaimsExplorer(Explorer):
         claims = self.tables["claims"]
         if verdict != ALL:
             claims = claims[claims.verdict == verdict]
-        return [(f"{c.id} · {c.topic}", c.id) for c in claims.itertuples()]
+        return [(f"{c.topic} ({c.id})", c.id) for c in claims.itertuples()]
 
     def select(self):
         claims = self.tables["claims"]
@@ -249,8 +249,10 @@ class ClaimsExplorer(Explorer):
 
     def draw(self, rows):
         variants = self.tables["claim_variants"]
-        numeric = variants[variants.claim_id == rows.id.iloc[0]].assign(label=lambda f: f.source_id,
-                                                                          sources=lambda f: f.source_id)
+        # each row labelled by its source as a reader cites it (author–year, locator), not by its id
+        numeric = variants[variants.claim_id == rows.id.iloc[0]].assign(
+            label=lambda f: [pages.source_label(s, pages.text(loc)) for s, loc in zip(f.source_id, f.locator)],
+            sources=lambda f: f.source_id)
         if numeric[["value_low", "value_best", "value_high"]].notna().any(axis=None):
             return charts.source_spread(numeric, "value", "label", "Each source's figure for this claim",
                                         next((str(u) for u in numeric.unit.dropna() if u), "Value"))

@@ -6,6 +6,8 @@ from __future__ import annotations
 import functools
 import html
 import json
+import re
+import unicodedata
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -34,12 +36,63 @@ def life(row) -> str:
     return f"{born or '?'}–{died or '?'}" if born or died else ""
 
 
+EAST_ASIAN = {"Chinese", "Japanese", "Korean", "Mongolian"}
+
+
+def name_parts(person) -> tuple[str, str, bool]:
+    """(surname, other names, whether the name is written surname first) of a person of
+    `people.csv`, as the introduction's rule reads them. Chinese names are stored surname first
+    (Sun Yat-sen), unless written the Western way with initials (C. T. Wang, V. K. Wellington
+    Koo); Japanese and Western names are stored given name first (Yōsuke Matsuoka, Vasily
+    Blyukher, A. A. Gubenko); an East Asian name is shown surname first."""
+    words = text(person.name).split()
+    if len(words) < 2:
+        return text(person.name), "", False
+    nationality = text(person.nationality)
+    western = not text(person.name_pinyin) and ("." in text(person.name) or "." in text(person.name_period))
+    if nationality == "Chinese" and not western:
+        return words[0], " ".join(words[1:]), True
+    return words[-1], " ".join(words[:-1]), nationality in EAST_ASIAN and not western
+
+
+def sort_name(person) -> str:
+    """A name as an index lists it: East Asian names surname first with no comma (Sun Yat-sen,
+    Matsuoka Yōsuke), others "Surname, Given" (Blyukher, Vasily; Gubenko, A. A.)."""
+    surname, other, eastern = name_parts(person)
+    return surname if not other else f"{surname} {other}" if eastern else f"{surname}, {other}"
+
+
+def sort_key(name: str) -> str:
+    """Alphabetical order that ignores accents and case (Kōki files as Koki)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
+
+
+def lines(*parts) -> Markup:
+    """Non-empty parts, one per line, in one table cell (a narrow table keeps its columns few)."""
+    return Markup("<br>").join(Markup(p) if isinstance(p, Markup) else p for p in parts if text(p))
+
+
+def labelled(label: str, value) -> str:
+    return f"{label}: {text(value)}" if text(value) else ""
+
+
+def tools(table_html: str, noun: str, page: int | None = None) -> str:
+    """A table that the book's script makes searchable (and paged, with `page` rows a page)."""
+    paged = f' data-page-size="{page}"' if page else ""
+    return f'<div class="sinosoviet-table-tools" data-noun="{html.escape(noun)}"{paged}>{table_html}</div>'
+
+
 def people_concordance(people: pd.DataFrame) -> HTML:
-    rows = people[people.status == "active"].sort_values("name").assign(life=lambda f: f.apply(life, axis=1))
-    return HTML(table(rows, {"name": "Name in this book", "name_pinyin": "Pinyin", "name_period": "Period spelling",
-                             "name_native": "Native script", "aliases": "Aliases", "nationality": "Nationality",
-                             "role": "Role", "life": "Life", "id": "Id"},
-                      f"{len(rows)} people, alphabetical by the name used in this book"))
+    rows = people[people.status == "active"]
+    rows = rows.assign(index_name=[sort_name(r) for r in rows.itertuples()])
+    rows = rows.assign(order=rows.index_name.map(sort_key)).sort_values(["order", "id"])
+    rows = rows.assign(
+        names=[lines(labelled("Pinyin", r.name_pinyin) if text(r.name_pinyin) != text(r.name) else "",
+                     labelled("Period spelling", r.name_period), text(r.name_native), labelled("Also", r.aliases))
+               for r in rows.itertuples()],
+        who=[lines(", ".join(x for x in (text(r.nationality), life(r)) if x), text(r.role)) for r in rows.itertuples()])
+    return HTML(tools(table(rows, {"index_name": "Name", "names": "Other names", "who": "Who"},
+                            f"{len(rows)} people, alphabetical by surname", row_ids=list(rows.id)), "people"))
 
 
 def gazetteer_links(place) -> Markup:
@@ -53,14 +106,17 @@ def gazetteer_links(place) -> Markup:
 
 
 def places_concordance(places: pd.DataFrame) -> HTML:
-    rows = places[places.status == "active"].sort_values("name").assign(
-        position=lambda f: f.apply(lambda r: "" if pd.isna(r.lat) else f"{r.lat:.2f}, {r.lon:.2f}", axis=1))
-    rows = rows.assign(records=[gazetteer_links(r) for r in rows.itertuples()])
-    return HTML(table(rows, {"name": "Name in this book", "name_pinyin": "Pinyin", "name_period": "Period spelling",
-                             "name_native": "Native script", "aliases": "Aliases", "kind": "Kind",
-                             "country_1930s": "Held by (1930s)", "position": "Lat, lon", "records": "Gazetteers",
-                             "id": "Id"},
-                      f"{len(rows)} places, alphabetical by the name used in this book"))
+    rows = places[places.status == "active"]
+    rows = rows.assign(order=rows.name.map(sort_key)).sort_values(["order", "id"])
+    rows = rows.assign(
+        names=[lines(labelled("Pinyin", r.name_pinyin) if text(r.name_pinyin) != text(r.name) else "",
+                     labelled("Period spelling", r.name_period), text(r.name_native), labelled("Also", r.aliases))
+               for r in rows.itertuples()],
+        where=[lines(", ".join(x for x in (text(r.kind), text(r.country_1930s) and f"held by {text(r.country_1930s)}") if x),
+                     "" if pd.isna(r.lat) else f"{r.lat:.2f}, {r.lon:.2f}", gazetteer_links(r))
+               for r in rows.itertuples()])
+    return HTML(tools(table(rows, {"name": "Name", "names": "Other names", "where": "What and where"},
+                            f"{len(rows)} places, alphabetical", row_ids=list(rows.id)), "places"))
 
 
 def periods_table(periods: pd.DataFrame) -> HTML:
@@ -112,12 +168,28 @@ def when(row) -> str:
 
 
 def chronology(events: pd.DataFrame, places: pd.DataFrame, period_id: str) -> HTML:
+    """One period's events, grouped by year (a heading and a table each); the page's filter box
+    (`chronology_filter`) hides the rows, and the years, that do not match. Each row is anchored
+    by the event's id, which the reader does not need to see."""
     names = places.set_index("id")["name"]
     rows = events[(events.period_id == period_id) & (events.status == "active")].sort_values(["date_start", "id"])
-    rows = rows.assign(when=rows.apply(when, axis=1), place=rows.place_id.map(names),
-                       sources_list=rows.sources.map(source_links))
-    return HTML(table(rows, {"when": "When", "title": "Event", "description": "What happened", "category": "Category",
-                             "place": "Place", "sources_list": "Sources", "id": "Id"}))
+    # three columns, so that the table reads on a phone: when and where, what, and the sources
+    rows = rows.assign(
+        when_where=[lines(when(r), text(names.get(r.place_id, "")), text(r.category)) for r in rows.itertuples()],
+        event=[Markup("<strong>{}</strong><br>{}").format(text(r.title), text(r.description)) for r in rows.itertuples()],
+        sources_list=rows.sources.map(source_links), year=rows.date_start.dt.year)
+    columns = {"when_where": "When, where, what kind", "event": "Event", "sources_list": "Sources"}
+    groups = [f'<div class="sinosoviet-group"><h3>{year}</h3>'
+              f"{table(of_year, columns, f'Events of {year}', row_ids=list(of_year.id))}</div>"
+              for year, of_year in rows.groupby("year", sort=True)]
+    return HTML(f'<div class="sinosoviet-chronology">{"".join(groups)}</div>')
+
+
+def chronology_filter() -> HTML:
+    """A box that filters every row of the chronology (the book's script makes it; in Jupyter,
+    which runs no script, it stays empty)."""
+    return HTML('<div class="sinosoviet-page-filter" data-target=".sinosoviet-chronology" data-noun="events" '
+                'data-label="Show only the events that contain "></div>')
 
 
 def claim_block(claim, variants: pd.DataFrame) -> str:
@@ -127,7 +199,7 @@ def claim_block(claim, variants: pd.DataFrame) -> str:
     quote = "".join(f"<blockquote>{html.escape(text(q))}</blockquote>" for q in seed.quote)
     verdict = text(claim.verdict)
     out = [f'<div class="sinosoviet-claim" id="{html.escape(claim.id)}">',
-           f'<p><strong>{html.escape(claim.id)} · {html.escape(text(claim.topic))}</strong> — '
+           f'<p><strong>{html.escape(text(claim.topic))}</strong> — '
            f'<span class="verdict verdict-{html.escape(verdict)}">{VERDICT_LABELS.get(verdict, verdict)}</span></p>',
            quote, f"<p>{html.escape(text(claim.reasoning))}</p>"]
     if len(others):
@@ -151,14 +223,47 @@ def claims_section(claims: pd.DataFrame, variants: pd.DataFrame, section: str) -
     return HTML("".join(claim_block(c, variants) for c in rows.itertuples()))
 
 
-def reference(source) -> Markup:
-    """One source as a reference: Author (year). Title. Publisher. Link (shown by its host).
-    A work with no named author is listed by its title."""
+def natural_name(person) -> str:
+    """A pybtex person in reading order: "Steven I. Levine", "Hans van de Ven"."""
+    return " ".join(person.first_names + person.middle_names + person.prelast_names + person.last_names
+                    + person.lineage_names)
+
+
+def contributors(bibfile) -> dict[str, dict[str, list[str]]]:
+    """Per source id, the editors and translators that `book/references.bib` names, and whether it
+    names authors: sources.csv has one `author` column, which holds the editors of an edited work."""
+    from pybtex.database import parse_file  # only the bibliography page needs it
+
+    found = {}
+    for key, entry in parse_file(str(bibfile)).entries.items():
+        roles = {role: [natural_name(p) for p in entry.persons.get(role, [])] for role in ("author", "editor")}
+        roles["translator"] = [" ".join(n.split(", ")[::-1]) for n in entry.fields.get("translator", "").split(" and ")
+                               if n]
+        found[key] = roles
+    return found
+
+
+def joined(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def reference(source, roles: dict[str, list[str]] | None = None) -> Markup:
+    """One source as a reference: Author (year). Title. Edited by …. Translated by …. Publisher.
+    Link (shown by its host). A work with no named author is listed by its title; an edited work
+    with no author is listed by its editors, marked "(ed.)". Titles keep their own capitals."""
     author, year, title, publisher, url = (text(getattr(source, f)) for f in ("author", "year", "title", "publisher", "url"))
+    roles = roles or {}
+    editors, translators = roles.get("editor", []), roles.get("translator", [])
+    if author and editors and not roles.get("author"):
+        author, editors = f"{author} ({'eds.' if len(editors) > 1 else 'ed.'})", []
     title = Markup("<em>{}</em>" if source.kind == "book" else "“{}”").format(title)
     dated = Markup("({}).").format(year or "n.d.")
     parts = [Markup("{} {}").format(author, dated), Markup("{}.").format(title)] if author else [
         Markup("{} {}").format(title, dated)]
+    if editors:
+        parts.append(Markup("Edited by {}.").format(joined(editors)))
+    if translators:
+        parts.append(Markup("Translated by {}.").format(joined(translators)))
     if publisher:
         parts.append(Markup("{}.").format(publisher))
     if url:
@@ -172,18 +277,20 @@ def uses(citations: pd.DataFrame) -> pd.Series:
         lambda f: "; ".join(f"{t} {n}" for t, n in zip(f.table, f.rows)), include_groups=False)
 
 
-def sources_list(sources: pd.DataFrame, citations: pd.DataFrame) -> HTML:
-    """Every source, each row anchored by its id so that `bibliography.html#<id>` leads to it."""
-    order = (sources.author.fillna("") + " " + sources.title).str.replace(r"^\W+", "", regex=True).str.casefold()
+def sources_list(sources: pd.DataFrame, citations: pd.DataFrame, roles: dict | None = None) -> HTML:
+    """Every source, alphabetical by author (or title), each row anchored by its id so that
+    `bibliography.html#<id>` leads to it; searchable and paged in the book."""
+    roles = roles or {}
+    order = (sources.author.fillna("") + " " + sources.title).str.replace(r"^\W+", "", regex=True).map(sort_key)
     rows = sources.assign(order=order)
     rows = rows.sort_values(["order", "id"])
-    rows = rows.assign(reference=[reference(r) for r in rows.itertuples()],
+    rows = rows.assign(reference=[reference(r, roles.get(r.id)) for r in rows.itertuples()],
                        cited_as=[author_year(r) for r in rows.itertuples()],
                        data_rows=rows.id.map(uses(citations)).fillna("none"))
-    return HTML(table(rows, {"cited_as": "Cited as", "reference": "Source", "kind": "Kind",
-                             "data_rows": "Data rows citing it", "id": "Id"},
-                      f"{len(rows)} sources, alphabetical by author or, where none is named, by title",
-                      row_ids=list(rows.id)))
+    return HTML(tools(table(rows, {"cited_as": "Cited as", "reference": "Source", "kind": "Kind",
+                                   "data_rows": "Data rows citing it"},
+                            f"{len(rows)} sources, alphabetical by author or, where none is named, by title",
+                            row_ids=list(rows.id)), "sources", page=25))
 
 
 def cff_authors_and_year(cff: dict) -> str:
@@ -191,9 +298,52 @@ def cff_authors_and_year(cff: dict) -> str:
     return f"{authors} ({str(cff['date-released'])[:4]})"
 
 
+NO_DOI = "No DOI has been registered for this version, and the book has no public web address yet."
+
+
 def suggested_citation(cff: dict) -> str:
-    """A plain-text citation from CITATION.cff's fields."""
-    return f"{cff_authors_and_year(cff)}. {cff['title']} (version {cff['version']}) [{cff['type']}]. Licence: {cff['license']}."
+    """A plain-text citation of the whole book from CITATION.cff's fields (and its DOI, once the
+    file has one: none is made up)."""
+    doi = f" https://doi.org/{cff['doi']}." if cff.get("doi") else ""
+    return (f"{cff_authors_and_year(cff)}. {cff['title']}. Version {cff['version']} "
+            f"({cff['date-released']}). Book and datasets, licence {cff['license']}.{doi}")
+
+
+def page_title(path) -> str:
+    """The first level-one heading of a book page (a notebook or a Markdown file)."""
+    from pathlib import Path
+
+    path = Path(path)
+    if path.suffix == ".ipynb":
+        lines = [line for cell in json.loads(path.read_text(encoding="utf-8"))["cells"] if cell["cell_type"] == "markdown"
+                 for line in "".join(cell["source"]).splitlines()]
+    else:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    return next(line[2:].strip() for line in lines if line.startswith("# "))
+
+
+def book_chapters(toc: dict, root) -> list[tuple[str, str]]:
+    """(title, file) of every chapter in `_toc.yml`'s order, the introduction first."""
+    from pathlib import Path
+
+    files = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    found = []
+    for name in files:
+        path = next(p for p in (Path(root) / f"{name}.ipynb", Path(root) / f"{name}.md") if p.exists())
+        found.append((page_title(path), name))
+    return found
+
+
+def chapter_citations(cff: dict, chapters: list[tuple[str, str]]) -> HTML:
+    """A citation for each chapter: (title, file) pairs in the book's order."""
+    doi = f" https://doi.org/{cff['doi']}." if cff.get("doi") else ""
+    rows = pd.DataFrame([{
+        "chapter": title,
+        "citation": f"{cff_authors_and_year(cff)}. “{title}.” In {cff['title']}, version {cff['version']}, "
+                    f"page {path}.{doi}",
+    } for title, path in chapters])
+    return HTML('<div class="sinosoviet-fit">' + table(rows, {"chapter": "Chapter", "citation": "Citation"},
+                      f"Citations for the {len(rows)} chapters and pages of version {cff['version']}") + "</div>")
 
 
 def table_citations(cff: dict, package: dict, tables: dict[str, pd.DataFrame]) -> HTML:
@@ -203,8 +353,8 @@ def table_citations(cff: dict, package: dict, tables: dict[str, pd.DataFrame]) -
         "citation": f"{cff_authors_and_year(cff)}. {cff['title']} (version {cff['version']}), table "
                     f"data/{res['path']}. Licence: {cff['license']}.",
     } for res in package["resources"]])
-    return HTML(table(rows, {"file": "Table", "rows": "Rows", "citation": "Citation"},
-                      f"Citations for the {len(rows)} tables of data package version {package['version']}"))
+    return HTML('<div class="sinosoviet-fit">' + table(rows, {"file": "Table", "rows": "Rows", "citation": "Citation"},
+                      f"Citations for the {len(rows)} tables of data package version {package['version']}") + "</div>")
 
 
 def bibtex_citation(cff: dict, key: str = "sinosoviet") -> str:
@@ -252,3 +402,29 @@ def dataset_jsonld(package: dict, cff: dict) -> str:
     a fixed order; `<` escaped so that no text in the data can close the tag)."""
     text = json.dumps(dataset_jsonld_data(package, cff), ensure_ascii=False, indent=1).replace("<", "\\u003c")
     return f'<script type="application/ld+json">\n{text}\n</script>'
+
+
+SOURCE_SPAN = re.compile(r'<span title="(src-[^"]+)">(.*?)</span>')
+PLAIN_COLUMNS = {"year", "seq", "geonames", "order", "lat", "lon"}  # numbers that are not quantities
+
+
+def readable_cell(column: str, value):
+    """A value of a chart's data as a reader should see it in the chart's data table: quantities
+    with thousands separators and no ".0", dates as "12 June 1923", nothing for a missing value,
+    and sources as author–year links to the bibliography (ids stay in the links)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        if column in PLAIN_COLUMNS:
+            return f"{value:g}" if isinstance(value, float) else str(value)
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
+    value = str(value)
+    if SOURCE_SPAN.search(value):
+        # the span's text is author–year (and locator), escaped when the span was made
+        return Markup("; ").join(Markup('<a href="bibliography.html#{}">{}</a>').format(i, Markup(label))
+                                 for i, label in SOURCE_SPAN.findall(value))
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return pd.Timestamp(value).strftime("%-d %B %Y")
+    return value

@@ -63,7 +63,8 @@ def data_table(spec: dict) -> str:
     tables = []
     for _, rows in tabular_datasets(spec):
         columns = list(dict.fromkeys(k for r in rows for k in r))
-        tables.append(html_table(columns, ([r.get(c) for c in columns] for r in rows)))
+        from .pages import readable_cell  # here: pages builds its tables with html_table
+        tables.append(html_table(columns, ([readable_cell(c, r.get(c)) for c in columns] for r in rows)))
     if not tables:
         return ""
     return "<details class=\"sinosoviet-chart-data\"><summary>Data shown in this chart</summary>" + "".join(tables) + "</details>"

@@ -155,3 +155,78 @@ def test_periods_are_offered_in_date_order_and_sources_by_author_year(tables):
     labels = [label for label, _ in aid.controls["source"].options][1:]
     assert labels and not any(label.startswith("src-") for label in labels)
     assert "src-" not in html.unescape(re.sub(r'title="[^"]*"', "", aid.table.value))
+
+
+# The explorers of the book's web page (sinosoviet.webexplore): the chart filters with a Vega
+# expression and the page's table with the same filter descriptions; tests/test_explore_page.py
+# drives them in a browser.
+from sinosoviet import webexplore  # noqa: E402
+
+
+def passes(row: dict, f: webexplore.Filter, inputs: dict) -> bool:
+    """The table driver's test of one filter (sinosoviet-tables.js), written again in Python."""
+    value = row[f.field]
+    if f.kind == "equals":
+        return inputs[f.params[0]] == "all" or value == inputs[f.params[0]]
+    if f.kind == "member":
+        return inputs[f.params[0]] == "all" or f";{inputs[f.params[0]]};" in (value or "")
+    low, high = (inputs[p] for p in f.params)
+    return bool(inputs.get(f.undated)) if value is None else low <= value <= high
+
+
+def test_filter_expressions_read_as_vega_expressions():
+    assert webexplore.Filter("equals", "period", ("period",)).expression() == \
+        """(period == 'all' || datum["period"] == period)"""
+    assert webexplore.Filter("member", "people", ("person",)).expression() == \
+        """(person == 'all' || indexof(datum["people"], ';' + person + ';') >= 0)"""
+    assert webexplore.Filter("years", "year", ("year_from", "year_to"), undated="totals").expression() == \
+        """(isValid(datum["year"]) ? datum["year"] >= year_from && datum["year"] <= year_to : totals)"""
+
+
+def test_web_events_select_what_the_widget_explorer_selects(tables):
+    view = webexplore.events_view(tables)
+    inputs = {"period": "all", "category": "all", "person": "pe-borodin", "place": "all", "year_from": 1924,
+              "year_to": 1926}
+    web = {row["id"] for row in view.rows if all(passes(row, f, inputs) for f in view.filters)}
+    widget = explore.timeline(tables)
+    widget.controls["person"].value = "pe-borodin"
+    widget.controls["years"].value = (1924, 1926)
+    assert web == set(widget.rows.id) and web
+    names = {p["name"] for p in view.spec["params"]}
+    assert {f.params[0] for f in view.filters} <= names | {"year_from"}
+
+
+def test_web_aid_view_answers_the_1938_aircraft_question(tables):
+    view = webexplore.aid_view(tables)
+    inputs = {"category": "aircraft", "year_from": 1938, "year_to": 1938, "totals": False}
+    rows = [row for row in view.rows if all(passes(row, f, inputs) for f in view.filters)]
+    assert {"SB", "I-16", "I-15 and I-15bis"} <= {r["item"] for r in rows}
+    assert {r["figure"] for r in rows} >= {"282", "300"}
+    assert all(r["year"] == 1938 for r in rows)
+    assert not any("src-" in r["source"] for r in rows)
+
+
+def test_web_views_carry_their_rows_once_with_readable_sources(tables):
+    for view in webexplore.views(tables):
+        assert view.spec["datasets"][webexplore.ROWS] == view.rows and view.rows
+        config = view.config()
+        assert {c["field"] for c in config["columns"]} <= set(view.rows[0])
+        for column in view.columns:
+            shown = " ".join(str(r[column.field]) for r in view.rows)
+            # ids only inside links (href), never as text
+            assert "src-" not in re.sub(r'href="[^"]*"', "", shown), (view.key, column.field)
+        assert "<" not in view.html().split('class="sinosoviet-explorer-config">', 1)[1].split("</script>", 1)[0]
+
+
+def test_people_menu_is_by_surname(tables):
+    view = webexplore.events_view(tables)
+    person = next(p for p in view.spec["params"] if p["name"] == "person")
+    labels = person["bind"]["labels"][1:]
+    assert "Borodin, Mikhail" in labels and labels == sorted(labels, key=str.casefold)
+
+
+def test_claims_chart_labels_sources_by_author_year(tables):
+    ex = explore.claims(tables)
+    ex.controls["claim"].value = "cl-134"
+    labels = {r["label"] for r in chart_rows(ex) if r.get("label")}
+    assert labels and not any(label.startswith("src-") for label in labels)

@@ -2,12 +2,15 @@
 each is generated from the data, so each row of the data must be on its page."""
 from __future__ import annotations
 
+import html as html_module
 import re
+from html.parser import HTMLParser
 
 import pytest
+import yaml
 
-from conftest import HTML
-from sinosoviet import data
+from conftest import HTML, ROOT, book_pages
+from sinosoviet import data, pages
 
 
 @pytest.fixture(scope="module")
@@ -40,19 +43,37 @@ def test_every_citation_in_the_book_leads_to_its_bibliography_row(tables):
             assert target in known, f"{path.relative_to(HTML)}: link to {target!r}, which is not a source"
 
 
+def row_ids(html: str) -> list[str]:
+    return re.findall(r'<tr id="([^"]+)">', html)
+
+
 def test_concordance_names_every_person_and_place(tables):
-    shown = cells(page("notebooks/names.html"))
+    shown = set(row_ids(page("notebooks/names.html")))
     for name in ("people", "places"):
         active = tables[name][tables[name].status == "active"]
         missing = set(active.id) - shown
         assert not missing, f"{name} missing from the concordance: {sorted(missing)[:5]}"
 
 
-def test_chronology_lists_every_event(tables):
-    shown = cells(page("notebooks/chronology.html"))
+def test_people_are_listed_by_surname_east_asian_names_surname_first(tables):
+    html = page("notebooks/names.html").split('data-noun="places"')[0]
+    names = re.findall(r'<tr id="pe-[^"]+"><td>([^<]*)</td>', html)
+    assert names == sorted(names, key=pages.sort_key) and len(names) == (tables["people"].status == "active").sum()
+    assert {"Blyukher, Vasily", "Gubenko, A. A.", "Sun Yat-sen", "Chiang Kai-shek", "Matsuoka Yōsuke",
+            "Wang, C. T."} <= set(names)
+    assert names.index("Blyukher, Vasily") < names.index("Borodin, Mikhail") < names.index("Chiang Kai-shek")
+    assert names[0][0] == "B" and "Gubenko, A. A." != names[0]
+
+
+def test_chronology_lists_every_event_by_period_and_year(tables):
+    html = page("notebooks/chronology.html")
     events = tables["events"][tables["events"].status == "active"]
-    missing = set(events.id) - shown
+    missing = set(events.id) - set(row_ids(html))
     assert not missing and len(events) >= 200, f"events missing from the chronology: {sorted(missing)[:5]}"
+    years = [int(y) for y in re.findall(r"<h3>(\d{4})<", html)]
+    # a heading per year within each period: years rise except where a new period starts
+    assert set(years) == set(events.date_start.dt.year) and sum(b < a for a, b in zip(years, years[1:])) <= 5
+    assert 'class="sinosoviet-page-filter"' in html
 
 
 def test_data_page_documents_every_column_and_offers_every_table(tables):
@@ -67,10 +88,62 @@ def test_data_page_documents_every_column_and_offers_every_table(tables):
         assert link and (HTML / "notebooks" / link[1]).exists(), f"no download for {resource['path']}"
 
 
-def test_how_to_cite_gives_a_citation_for_every_table(tables):
-    html = page("notebooks/how-to-cite.html")
+def test_how_to_cite_gives_a_citation_for_the_book_every_chapter_and_every_table(tables):
+    html = " ".join(page("notebooks/how-to-cite.html").split())
     for resource in data.package()["resources"]:
         assert f"table data/{resource['path']}. Licence" in html, f"no citation for {resource['path']}"
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    for title, name in pages.book_chapters(toc, ROOT):
+        assert f"“{html_module.escape(title, quote=False)}.” In " in html and f"page {name}." in html, title
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert f"Version {cff['version']}" in html and "[dataset]" not in html
+    assert "doi" not in cff and "No DOI has been registered" in html and "doi.org" not in html
+
+
+def test_bibliography_lists_editors_translators_and_titles_as_written(tables):
+    html = page("notebooks/bibliography.html")
+    assert "Titarenko (ed.) (1994)" in html
+    assert "Translated by Vadim A. Staklo." in html and "Dallin, Alexander; Firsov, F. I. (eds.) (2000)" in html
+    assert "<em>Chinese-Soviet Relations, 1937-1945: The Diplomacy of Chinese Nationalism</em>" in html
+    rows = re.findall(r'<tr id="(src-[^"]+)">', html)
+    order = tables["sources"].set_index("id").loc[rows]
+    keys = [pages.sort_key(re.sub(r"^\W+", "", f"{a} {t}")) for a, t in zip(order.author.fillna(""), order.title)]
+    assert keys == sorted(keys)
+
+
+class VisibleText(HTMLParser):
+    """A page's text as a reader sees it: no scripts, styles, or text of links (a link's text is
+    a citation; its target holds the id)."""
+    HIDDEN = {"script", "style", "a", "template", "title"}
+
+    def __init__(self):
+        super().__init__()
+        self.depth, self.parts = 0, []
+
+    def handle_starttag(self, tag, attrs):
+        self.depth += tag in self.HIDDEN
+
+    def handle_endtag(self, tag):
+        self.depth -= tag in self.HIDDEN and self.depth > 0
+
+    def handle_data(self, text):
+        if not self.depth:
+            self.parts.append(text)
+
+
+# Pages whose stored outputs predate the change that removes their ids (pages.claim_block) or
+# whose prose breaks a citation link; they pass once re-executed or fixed, and strict marks fail then.
+NOT_YET = {"notebooks/reading-the-source.html": "stored ledger output shows claim ids: re-execute the notebook",
+           "notebooks/p5-1937-1939.html": "a citation label with brackets breaks its Markdown link (src-web-sina-jx-2015-nanchang)"}
+
+
+@pytest.mark.parametrize("name", [pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=NOT_YET[p]))
+                                  if p in NOT_YET else p for p in book_pages() if p != "notebooks/data.html"])
+def test_no_source_or_claim_id_in_a_pages_visible_text(name):
+    parser = VisibleText()
+    parser.feed(page(name))
+    ids = re.findall(r"\b(?:src|cl)-[a-z0-9][\w.-]*", " ".join(parser.parts))
+    assert not ids, f"{name}: {len(ids)} ids in the text, e.g. {ids[:3]}"
 
 
 def test_every_link_to_a_source_lands_on_its_row():
@@ -91,3 +164,64 @@ def test_print_build_links_sources_within_its_single_page():
     text = path.read_text(encoding="utf-8")
     assert 'href="bibliography.html#src-' not in text
     assert len(re.findall(r'href="#src-[^"]+"', text)) >= 300
+
+
+# In the browser: the reference tables search and page, fit a phone, and the theme shows one search box.
+from test_pages import PHONE, open_page  # noqa: E402
+
+
+def visible_rows(tab, selector: str) -> int:
+    return tab.eval_on_selector_all(f"{selector} tbody tr", "trs => trs.filter(tr => tr.offsetParent !== null).length")
+
+
+def test_names_search_finds_any_spelling_and_fits_a_phone(browser, book_server):
+    tab, errors, failures = open_page(browser, book_server, "notebooks/names.html", viewport=PHONE)
+    people = ".sinosoviet-table-tools[data-noun=people]"
+    everyone = visible_rows(tab, people)
+    tab.fill(f"{people} input[type=search]", "Galen")  # Blyukher's name in China
+    assert visible_rows(tab, people) == 1 and "Blyukher" in tab.inner_text(f"{people} tbody tr:not([hidden])")
+    tab.fill(f"{people} input[type=search]", "")
+    assert visible_rows(tab, people) == everyone
+    too_wide = tab.eval_on_selector_all(".sinosoviet-table-wrap", "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).length")
+    tab.context.close()
+    assert too_wide == 0, "a names table scrolls sideways at 390 px"
+    assert not errors and not failures
+
+
+def test_sources_list_pages_searches_and_opens_the_page_of_a_linked_row(browser, book_server, tables):
+    tab, errors, failures = open_page(browser, book_server, "notebooks/bibliography.html")
+    sources = ".sinosoviet-table-tools[data-noun=sources]"
+    assert visible_rows(tab, sources) == 25
+    tab.locator(f"{sources} .sinosoviet-pager button", has_text="Next").click()
+    assert "26–50 of" in tab.inner_text(f"{sources} .sinosoviet-pager-status")
+    tab.fill(f"{sources} input[type=search]", "Garver")
+    shown = visible_rows(tab, sources)
+    assert 0 < shown < 25 and "Garver" in tab.inner_text(f"{sources} tbody tr:not([hidden])")
+    last = tab.eval_on_selector_all(f"{sources} tbody tr", "trs => trs[trs.length - 1].id")
+    tab.evaluate("id => { location.hash = id; }", last)  # a citation's link to a row on the last page
+    tab.wait_for_timeout(200)
+    assert tab.locator(f"#{last}").is_visible()
+    tab.context.close()
+    assert not errors and not failures
+
+
+def test_chronology_filter_hides_rows_and_empty_years(browser, book_server):
+    tab, errors, failures = open_page(browser, book_server, "notebooks/chronology.html")
+    everything = visible_rows(tab, ".sinosoviet-chronology")
+    tab.fill(".sinosoviet-page-filter input", "Borodin")
+    shown = visible_rows(tab, ".sinosoviet-chronology")
+    texts = tab.eval_on_selector_all(".sinosoviet-chronology tbody tr", "trs => trs.filter(tr => !tr.hidden).map(tr => tr.textContent)")
+    years = tab.eval_on_selector_all(".sinosoviet-group", "gs => gs.filter(g => !g.hidden).length")
+    tab.context.close()
+    assert 0 < shown < everything and all("borodin" in t.lower() for t in texts)
+    assert 0 < years < 19
+    assert not errors and not failures
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1400, "height": 900}, PHONE], ids=["desktop", "phone"])
+def test_one_search_box(browser, book_server, viewport):
+    tab, errors, failures = open_page(browser, book_server, "notebooks/names.html", viewport=viewport)
+    boxes = tab.eval_on_selector_all(".search-button__button, .bd-search",
+                                     "els => els.filter(e => e.getBoundingClientRect().width > 0).length")
+    tab.context.close()
+    assert boxes == 1

@@ -161,4 +161,6 @@ def setup(app):
     app.add_js_file(BUNDLE, type="module")
     app.add_js_file("sinosoviet-charts.js")
     app.add_css_file("sinosoviet.css")
+    app.add_js_file("sinosoviet-tables.js")  # searchable, paged tables and the Explore page's explorers
+    app.add_css_file("sinosoviet-tables.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}
