@@ -173,7 +173,8 @@ def categories_by_year(events: pd.DataFrame, period_id: str, title: str) -> alt.
         y=alt.Y("events:Q", title="Events recorded"),
         color=category_colour(counts.category),
         opacity=alt.condition((alt.datum.category == pick) | (pick == "all"), alt.value(1), alt.value(0.2)),
-        tooltip=["year:O", "category:N", "events:Q"],
+        tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("category:N", title="Category"),
+                 alt.Tooltip("events:Q", title="Events")],
     ).add_params(pick).properties(
         title=title,
         description="Stacked bars: number of events recorded in each year of the period, split by category.",
@@ -530,9 +531,11 @@ def verdicts_chart(claims: pd.DataFrame) -> alt.Chart:
         x=alt.X("claims:Q", title="Claims", stack="zero"),
         y=alt.Y("section:N", sort=sections, title=None),
         color=alt.Color("verdict:N", sort=VERDICT_ORDER, title="Verdict",
-                        scale=alt.Scale(domain=VERDICT_ORDER, range=VERDICT_COLOURS)),
+                        scale=alt.Scale(domain=VERDICT_ORDER, range=VERDICT_COLOURS),
+                        legend=alt.Legend(columns=2, labelExpr="replace(datum.label, '_', ' ')")),
         order=alt.Order("verdict_order:Q"),
-        tooltip=["section:N", "verdict:N", "claims:Q"],
+        tooltip=[alt.Tooltip("section:N", title="Section"), alt.Tooltip("verdict:N", title="Verdict"),
+                 alt.Tooltip("claims:Q", title="Claims")],
     ).transform_calculate(verdict_order=f"indexof({VERDICT_ORDER}, datum.verdict)").properties(
         title="The seed article's statements, by section and verdict",
         description="Stacked horizontal bars: for each section of the seed article, how many of its statements "
