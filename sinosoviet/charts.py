@@ -147,7 +147,9 @@ def timeline(events: pd.DataFrame, period_id: str, title: str) -> alt.Chart:
     shown = (f"(datum.category == {pick.name} || {pick.name} == 'all') && "
              f"(!length(data('{legend.name}_store')) || vlSelectionTest('{legend.name}_store', datum))")
     return themed(alt.Chart(inline_records(data), width=WIDTH, height=220).mark_circle(size=90).encode(
-        x=alt.X("date_start:T", title="Date (earliest possible)"),
+        # month and year on every label, fewer of them on a narrow plot
+        x=alt.X("date_start:T", title="Date (earliest possible)",
+                axis=alt.Axis(format="%b %Y", tickCount=alt.ExprRef("ceil(width / 90)"))),
         y=alt.Y("category:N", sort=CATEGORY_ORDER, title=None),
         color=category_colour(data.category),
         opacity=alt.condition(shown, alt.value(0.9), alt.value(0.12)),
@@ -169,7 +171,7 @@ def categories_by_year(events: pd.DataFrame, period_id: str, title: str) -> alt.
     counts["category"] = counts["category"].astype(str)
     pick = category_picker(counts.category, "pick_category_bars")
     return themed(alt.Chart(inline_records(counts), width=WIDTH, height=220).mark_bar().encode(
-        x=alt.X("year:O", title="Year"),
+        x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("events:Q", title="Events recorded"),
         color=category_colour(counts.category),
         opacity=alt.condition((alt.datum.category == pick) | (pick == "all"), alt.value(1), alt.value(0.2)),
@@ -251,6 +253,11 @@ def _overlaps(a, b) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
+def _fits(box, width: float, height: float, obstacles) -> bool:
+    inside = box[0] >= 0 and box[1] >= 0 and box[2] <= width and box[3] <= height
+    return inside and not any(_overlaps(box, b) for b in obstacles)
+
+
 def place_labels(points: pd.DataFrame, frame: dict, radius) -> pd.DataFrame:
     """One label per spot on the map, placed where it overprints no other label or point: first
     on the narrowest map (a phone's), then, for the labels that did not fit there, on the notebook's
@@ -278,11 +285,13 @@ def place_labels(points: pd.DataFrame, frame: dict, radius) -> pd.DataFrame:
             if any(p["id"] == lead.id for p in placed):
                 continue
             text = ", ".join(names)
-            for spot, *_ in LABEL_SPOTS:
-                box = _label_box(*at[lead.id], lead.r, text, spot)
-                inside = box[0] >= 0 and box[1] >= 0 and box[2] <= width and box[3] <= height
-                if inside and not any(_overlaps(box, b) for b in [*taken, *(d for i, d in dots.items() if i != lead.id)]):
-                    taken.append(box)
+            others = [d for i, d in dots.items() if i != lead.id]
+            # best a spot clear of every label and point; failing that, clear of labels (over a dot)
+            for obstacles in ([*taken, *others], taken):
+                spot = next((spot for spot, *_ in LABEL_SPOTS if _fits(
+                    _label_box(*at[lead.id], lead.r, text, spot), width, height, obstacles)), None)
+                if spot:
+                    taken.append(_label_box(*at[lead.id], lead.r, text, spot))
                     placed.append({"id": lead.id, "label": text, "lon": lead.lon, "lat": lead.lat, "spot": spot,
                                    "r": lead.r, "wide": wide})
                     break
@@ -480,42 +489,56 @@ def group_spread(rows: pd.DataFrame, stem: str, estimates: pd.DataFrame | None, 
     return source_spread(rows, stem, "label", title, unit, labelled if estimates is not None else None, panel)
 
 
+# one colour per side, everywhere in the book: whose aircraft (or men) a figure counts
+SIDE_ORDER = ["Japanese", "Chinese-Soviet"]
+SIDE_SCALE = alt.Scale(domain=SIDE_ORDER, range=[PALETTE[3], PALETTE[0]])
+# each measure of the air war: (whose aircraft were lost, what kind of figure it is, its name)
 AIR_MEASURES = {
-    "sino_soviet_claim_destroyed": "Chinese-Soviet claim: Japanese aircraft destroyed",
-    "japanese_admitted_losses": "Japanese admitted losses",
-    "japanese_claim_destroyed": "Japanese claim: Chinese-Soviet aircraft destroyed",
-    "sino_soviet_admitted_losses": "Chinese-Soviet admitted losses",
+    "sino_soviet_claim_destroyed": ("Japanese", "claimed destroyed by the other side",
+                                    "Chinese-Soviet claim: Japanese aircraft destroyed"),
+    "japanese_admitted_losses": ("Japanese", "admitted lost by their own side", "Japanese admitted losses"),
+    "japanese_claim_destroyed": ("Chinese-Soviet", "claimed destroyed by the other side",
+                                 "Japanese claim: Chinese-Soviet aircraft destroyed"),
+    "sino_soviet_admitted_losses": ("Chinese-Soviet", "admitted lost by their own side", "Chinese-Soviet admitted losses"),
 }
+AIR_FIGURES = ["claimed destroyed by the other side", "admitted lost by their own side"]
 
 
 def air_war_chart(air_war: pd.DataFrame, start: str, end: str) -> alt.Chart:
-    """Claims against admitted losses for each air action; click the legend to isolate a measure."""
+    """Claims against admitted losses for each air action: the colour says whose aircraft, the shape
+    whether the figure is the other side's claim or the side's own admission, so that a claim and
+    the matching admission share a colour; click the legend to isolate one side's losses."""
     rows = air_war[(air_war.date_start >= start) & (air_war.date_start <= end)]
-    long = rows.melt(id_vars=["id", "date_start", "title"], value_vars=list(AIR_MEASURES), var_name="measure",
+    long = rows.melt(id_vars=["id", "date_start", "title"], value_vars=list(AIR_MEASURES), var_name="key",
                      value_name="aircraft").dropna(subset=["aircraft"])
-    long["measure"] = long.measure.map(AIR_MEASURES)
+    long["side"] = long.key.map(lambda k: AIR_MEASURES[k][0])
+    long["figure"] = long.key.map(lambda k: AIR_MEASURES[k][1])
+    long["measure"] = long.key.map(lambda k: AIR_MEASURES[k][2])
     # the date as readers write it, and the whole title: the label sits above its row, wrapped
     long["action"] = [wrapped(f"{d.day} {d:%B %Y}: {t}") for d, t in zip(long.date_start, long.title)]
-    data = records(long.sort_values(["date_start", "id", "measure"]), ["action", "measure", "aircraft"])
-    legend = alt.selection_point(fields=["measure"], bind="legend", name="legend_measure")
+    data = records(long.sort_values(["date_start", "id", "measure"]), ["action", "measure", "side", "figure", "aircraft"])
+    legend = alt.selection_point(fields=["side"], bind="legend", name="legend_side")
     step = row_step(data.action)
     below = marks_offset(step)
     base = alt.Chart(inline_records(data)).encode(
         y=alt.Y("action:N", title=None, sort=list(dict.fromkeys(data.action)), axis=None))
     points = base.mark_point(filled=True, size=80, yOffset=below).encode(
         x=alt.X("aircraft:Q", title="Aircraft"),
-        color=alt.Color("measure:N", title=None, sort=list(AIR_MEASURES.values()),
+        color=alt.Color("side:N", title="Aircraft lost by", scale=SIDE_SCALE,
                         legend=alt.Legend(columns=1, labelLimit=0)),
-        shape=alt.Shape("measure:N", sort=list(AIR_MEASURES.values()), legend=None),
+        shape=alt.Shape("figure:N", title="Figure", sort=AIR_FIGURES,
+                        scale=alt.Scale(domain=AIR_FIGURES, range=["circle", "square"]),
+                        legend=alt.Legend(columns=1, labelLimit=0)),
         opacity=alt.condition(legend, alt.value(1), alt.value(0.1)),
-        tooltip=[alt.Tooltip("action:N", title="Air action"), alt.Tooltip("measure:N", title="Measure"),
+        tooltip=[alt.Tooltip("action:N", title="Air action"), alt.Tooltip("measure:N", title="Figure"),
                  alt.Tooltip("aircraft:Q", title="Aircraft")],
     ).add_params(legend)
     labels = row_label(base.transform_aggregate(groupby=["action"]), step, "action")
     return themed(alt.layer(points, labels).properties(width=WIDTH - 60, height=alt.Step(step)).properties(
         title="Air actions: claims against admitted losses",
         description=f"Dot plot of {rows.shape[0]} air actions: for each, the aircraft one side claimed to have "
-                    "destroyed and the losses the other side admitted, where the sources give them.",
+                    "destroyed (circles) and the losses the other side admitted (squares), where the sources give "
+                    "them; the colour says whose aircraft.",
     ))
 
 
