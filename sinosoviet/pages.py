@@ -14,7 +14,7 @@ import pandas as pd
 from IPython.display import HTML
 from markupsafe import Markup
 
-from .data import author_year, load, source_refs
+from .data import active, author_year, load, source_refs
 from .render import html_table
 
 VERDICT_LABELS = {"supported": "Supported", "contested": "Contested", "partly_wrong": "Partly wrong", "wrong": "Wrong",
@@ -83,7 +83,7 @@ def tools(table_html: str, noun: str, page: int | None = None) -> str:
 
 
 def people_concordance(people: pd.DataFrame) -> HTML:
-    rows = people[people.status == "active"]
+    rows = active(people)
     rows = rows.assign(index_name=[sort_name(r) for r in rows.itertuples()])
     rows = rows.assign(order=rows.index_name.map(sort_key)).sort_values(["order", "id"])
     rows = rows.assign(
@@ -106,7 +106,7 @@ def gazetteer_links(place) -> Markup:
 
 
 def places_concordance(places: pd.DataFrame) -> HTML:
-    rows = places[places.status == "active"]
+    rows = active(places)
     rows = rows.assign(order=rows.name.map(sort_key)).sort_values(["order", "id"])
     rows = rows.assign(
         names=[lines(labelled("Pinyin", r.name_pinyin) if text(r.name_pinyin) != text(r.name) else "",
@@ -172,7 +172,7 @@ def chronology(events: pd.DataFrame, places: pd.DataFrame, period_id: str) -> HT
     (`chronology_filter`) hides the rows, and the years, that do not match. Each row is anchored
     by the event's id, which the reader does not need to see."""
     names = places.set_index("id")["name"]
-    rows = events[(events.period_id == period_id) & (events.status == "active")].sort_values(["date_start", "id"])
+    rows = active(events)[lambda f: f.period_id == period_id].sort_values(["date_start", "id"])
     # three columns, so that the table reads on a phone: when and where, what, and the sources
     rows = rows.assign(
         when_where=[lines(when(r), text(names.get(r.place_id, "")), text(r.category)) for r in rows.itertuples()],
@@ -219,8 +219,8 @@ def variant_value(row) -> str:
 
 
 def claims_section(claims: pd.DataFrame, variants: pd.DataFrame, section: str) -> HTML:
-    rows = claims[claims.section == section].sort_values("id")
-    return HTML("".join(claim_block(c, variants) for c in rows.itertuples()))
+    rows = active(claims)[lambda f: f.section == section].sort_values("id")
+    return HTML("".join(claim_block(c, active(variants)) for c in rows.itertuples()))
 
 
 def natural_name(person) -> str:

@@ -19,7 +19,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from . import charts, pages, render
-from .data import source_refs, split_list
+from .data import active, source_refs, split_list
 
 ALL = "all"
 ROWS = "rows"  # the name of the dataset that holds a view's rows, for the chart and the table
@@ -135,7 +135,7 @@ def category_choices(present) -> list[tuple[str, str]]:
 def event_rows(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Active events with what the filters test and what the table shows."""
     events = tables["events"]
-    events = events[events.status == "active"].sort_values(["date_start", "id"])
+    events = active(events).sort_values(["date_start", "id"])
     places = tables["places"].set_index("id")
     return pd.DataFrame({
         "id": events.id, "date": events.date_start.dt.strftime("%Y-%m-%d"), "year": events.date_start.dt.year,
@@ -204,7 +204,7 @@ def group_labels(aid: pd.DataFrame, estimates: pd.DataFrame) -> dict[str, str]:
 
 def aid_rows(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     aid = tables["aid_deliveries"]
-    aid = aid[aid.status == "active"]
+    aid = active(aid)
     value = aid.quantity_best.fillna(aid.quantity_low).fillna(aid.quantity_high)
     aid = aid[value.notna()].assign(value=value[value.notna()]).sort_values(["category", "group_id", "year", "id"])
     labels = group_labels(aid, tables["estimates"])
@@ -268,9 +268,9 @@ def aid_view(tables: dict[str, pd.DataFrame]) -> View:
 
 def claim_rows(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     claims = tables["claims"]
-    claims = claims[claims.status == "active"].sort_values("id")
+    claims = active(claims).sort_values("id")
     variants = tables["claim_variants"]
-    variants = variants[variants.status == "active"]
+    variants = active(variants)
     by_claim = variants.groupby("claim_id").source_id.apply(lambda ids: list(dict.fromkeys(ids)))
     return pd.DataFrame({
         "id": claims.id, "period": claims.period_id.fillna("").astype(str), "verdict": claims.verdict.astype(str),

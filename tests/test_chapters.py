@@ -3,6 +3,7 @@ and numbered, described charts, so that a later change cannot quietly thin a cha
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 
@@ -113,3 +114,72 @@ def test_the_book_has_every_kind_of_chart():
             for s in [spec_of(c)] if any(layer.get("mark", {}).get("type") == "geoshape" or layer.get("mark") == "geoshape"
                                          for layer in s.get("layer", []))]
     assert len(maps) >= 2
+
+
+def place_names(row) -> set[str]:
+    """Every name a place goes by in places.csv: modern, pinyin, period spelling and aliases."""
+    names = {row["name"]}
+    for column in ("name_pinyin", "name_period"):
+        if isinstance(row[column], str) and row[column]:
+            names.add(row[column])
+    if isinstance(row["aliases"], str):
+        names |= {a.strip() for a in row["aliases"].split(";") if a.strip()}
+    return names
+
+
+def events_map_spec(nb: dict) -> dict:
+    """The chapter's map of its places (the one drawn by charts.place_map)."""
+    maps = [spec_of(c) for c in figure_cells(nb) if "charts.place_map(" in "".join(c["source"])]
+    assert len(maps) == 1, f"{len(maps)} place maps"
+    return maps[0]
+
+
+def drawn_places(spec: dict) -> list[dict]:
+    return [r for rows in spec.get("datasets", {}).values() if isinstance(rows, list)
+            for r in rows if isinstance(r, dict) and str(r.get("id", "")).startswith("pl-")]
+
+
+@pytest.mark.parametrize("slug", CHAPTERS)
+def test_every_place_the_prose_names_is_on_the_chapter_map(slug):
+    """A place that the chapter's text names, and that places.csv locates, is drawn on its map."""
+    places = data.load("places")
+    text = markdown(notebook(slug))
+    named = {row["id"]: sorted(n for n in place_names(row)
+                               if re.search(r"(?<![\w-])" + re.escape(n) + r"(?![\w-])", text))
+             for _, row in places[places.lat.notna()].iterrows()}
+    named = {k: v for k, v in named.items() if v}
+    drawn = {r["id"] for r in drawn_places(events_map_spec(notebook(slug)))}
+    missing = {k: v for k, v in named.items() if k not in drawn}
+    assert named and not missing, f"{slug}: named in the text but not on the map: {missing}"
+
+
+@pytest.mark.parametrize("slug", CHAPTERS)
+def test_the_map_counts_what_it_draws(slug):
+    spec = events_map_spec(notebook(slug))
+    count = int(re.match(r"Map of (\d+) places", spec["description"]).group(1))
+    rows = drawn_places(spec)
+    assert count == len(rows) == len({r["id"] for r in rows}), f"{slug}: says {count}, draws {len(rows)}"
+    # every place lies inside the projection's frame (Moscow too): the map reaches as far as its places
+    projection = spec["projection"]
+    west = projection["center"][0] - math.degrees(spec["width"] / 2 / projection["scale"])
+    east = projection["center"][0] + math.degrees(spec["width"] / 2 / projection["scale"])
+    outside = [r["name"] for r in rows if not west <= r["lon"] <= east]
+    assert not outside, f"{slug}: places outside the map: {outside}"
+
+
+def text_layers(spec: dict) -> list[dict]:
+    return [layer for layer in spec.get("layer", []) if (layer.get("mark") or {}).get("type") == "text"]
+
+
+@pytest.mark.parametrize("slug", CHAPTERS)
+def test_map_labels_are_not_repeated(slug):
+    """One label per spot: no place labelled twice (Lanzhou on two routes), none printed over another."""
+    nb = notebook(slug)
+    for cell in figure_cells(nb):
+        spec = spec_of(cell)
+        if "projection" not in spec:
+            continue
+        labels = [r["label"] for layer in text_layers(spec) for r in spec["datasets"][layer["data"]["name"]]]
+        names = [n for label in labels for n in label.split(", ")]
+        assert names, f"{slug}: a map without labels"
+        assert len(names) == len(set(names)), f"{slug}: repeated map labels {sorted(names)}"

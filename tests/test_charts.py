@@ -47,6 +47,16 @@ def test_a_category_has_one_colour_in_every_chart_of_the_book():
     assert len(by_category) >= 12
     for encoding in by_category:
         assert encoding["scale"] == {"domain": charts.CATEGORY_ORDER, "range": charts.PALETTE[:6]}, encoding
+    # a verdict, likewise, has one colour wherever a chart shows verdicts
+    by_verdict = [e for spec in specs for e in colour_encodings(spec) if e.get("field") == "verdict"]
+    assert by_verdict
+    for encoding in by_verdict:
+        assert encoding["scale"] == {"domain": charts.VERDICT_ORDER, "range": charts.VERDICT_COLOURS}, encoding
+    # and a side (whose aircraft) in the air-war charts
+    by_side = [e for spec in specs for e in colour_encodings(spec) if e.get("field") == "side"]
+    assert by_side
+    for encoding in by_side:
+        assert encoding["scale"] == charts.SIDE_SCALE.to_dict(), encoding
 
 
 def test_legend_click_and_dropdown_both_filter_the_timeline(tables):
