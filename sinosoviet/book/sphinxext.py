@@ -137,4 +137,5 @@ def setup(app):
     app.add_js_file(BUNDLE, type="module")
     app.add_js_file("sinosoviet-charts.js")
     app.add_css_file("sinosoviet.css")
+    app.add_css_file("sinosoviet-fonts.css")  # the book's Noto subsets (make fonts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
