@@ -84,6 +84,40 @@ def unicode_range(chars: list[str]) -> str:
     return ", ".join(terms)
 
 
+def to_truetype(font) -> None:
+    """CFF outlines to TrueType (quadratic) ones, in place, as fontTools' otf2ttf snippet does:
+    Chromium's PDF writer embeds a CFF font as Type 3 drawings, a TrueType one as a real font."""
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
+
+    order, glyph_set = font.getGlyphOrder(), font.getGlyphSet()
+    font["loca"], font["glyf"] = newTable("loca"), newTable("glyf")
+    glyf = font["glyf"]
+    glyf.glyphOrder, glyf.glyphs = order, {}
+    for name in order:
+        pen = TTGlyphPen(glyph_set)
+        glyph_set[name].draw(Cu2QuPen(pen, max_err=1.0, reverse_direction=True))
+        glyf.glyphs[name] = pen.glyph()
+    for table in ("CFF ", "VORG"):
+        if table in font:
+            del font[table]
+    glyf.compile(font)
+    for name, glyph in glyf.glyphs.items():
+        if hasattr(glyph, "xMin"):
+            font["hmtx"][name] = (font["hmtx"][name][0], glyph.xMin)
+    maxp = font["maxp"] = newTable("maxp")
+    maxp.tableVersion = 0x00010000
+    for field in ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+                  "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
+        setattr(maxp, field, 1 if field == "maxZones" else 0)
+    maxp.compile(font)
+    post = font["post"]
+    post.formatType, post.extraNames, post.mapping, post.glyphOrder = 2.0, [], {}, order
+    font["head"].glyphDataFormat = 0
+    font.sfntVersion = "\x00\x01\x00\x00"
+
+
 def subset(source: Path, index: int | None, chars: list[str], out: Path) -> None:
     from fontTools import subset as ft_subset
     from fontTools.ttLib import TTFont
@@ -98,6 +132,8 @@ def subset(source: Path, index: int | None, chars: list[str], out: Path) -> None
     subsetter = ft_subset.Subsetter(options)
     subsetter.populate(unicodes=[ord(c) for c in chars])
     subsetter.subset(font)
+    if "CFF " in font:
+        to_truetype(font)
     font.flavor = "woff2"
     font.save(str(out))
 

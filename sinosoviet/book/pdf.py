@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import re
 import shutil
 import sys
 import time
@@ -32,6 +33,11 @@ SCRIPT = Path(__file__).with_name("print.js")
 # A4 less the margins of sinosoviet-print.css (18 mm each side), in CSS px: the text block that
 # every table must fit (measured before printing).
 TEXT_WIDTH_PX = round((210 - 2 * 18) / 25.4 * 96)
+
+
+# A caption's sentence about working the chart on screen: hover, click, tap, choose in a menu,
+# or the data table under the chart (a disclosure, not printed). print.js applies it as a RegExp.
+SCREEN_SENTENCE = re.compile(r"[^.!?<>]*\b(?:[Hh]over|[Cc]lick|[Tt]ap|[Cc]hoose|table under the chart)\b[^<>]*?[.!?](?=\s|<|$)")
 
 
 def book_facts(root: Path = ROOT) -> dict:
@@ -51,6 +57,7 @@ def book_facts(root: Path = ROOT) -> dict:
         "licence": f"Text and data: {cff['license']}. Code: {code_licence}.",
         "citation": f"Suggested citation: {suggested_citation(cff)}",
         "parts": [part["caption"] for part in toc["parts"]],
+        "screenSentence": SCREEN_SENTENCE.pattern,
         "explore": ("The explorers cannot be printed. In the web edition of this book, the Explore the data "
                     "page filters the events, aid, claims and places by period, category, person, place and "
                     "years; in Jupyter, the notebook notebooks/explore.ipynb offers the same views as widgets. "

@@ -51,6 +51,12 @@
     explore.append(el("p", {}, meta.explore));
   }
 
+  // Captions say what the figure shows; how to work it on screen, and the data table under it,
+  // are not in print. Only sentences with no markup inside are dropped, so no citation is lost.
+  document.querySelectorAll("figcaption, .caption-text, .sinosoviet-caption").forEach((caption) => {
+    caption.innerHTML = caption.innerHTML.replace(new RegExp(meta.screenSentence, "g"), "");
+  });
+
   // Links: a link into the book becomes a link within the PDF; one to a file of the build
   // (a notebook, a download) has no place in print and keeps its text only.
   document.querySelectorAll("a[href]").forEach((a) => {
