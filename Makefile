@@ -39,9 +39,12 @@ book: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python -m sinosoviet.book.notebooks execute notebooks/*.ipynb
 
-# The print edition: the single-page build printed by headless Chromium once every chart has drawn.
+# The print edition: the single-page build printed by headless Chromium once every chart has drawn,
+# as a book (sinosoviet/book/pdf.py: title page, contents, bookmarks, page numbers, running heads).
+# Its tests read the PDF with Debian's poppler-utils (pdftotext, pdffonts), installed when missing.
 PRINT := _build/print/_build/singlehtml
 pdf: $(STAMP) chromium
+	@command -v pdftotext >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null)
 	$(JB) build . --builder singlehtml --path-output _build/print --warningiserror --nitpick --keep-going --quiet
 	$(BIN)/python -m sinosoviet.book.pdf $(PRINT) book/introduction.html _build/pdf/book.pdf
 

@@ -40,6 +40,39 @@ TEXT_WIDTH_PX = round((210 - 2 * 18) / 25.4 * 96)
 SCREEN_SENTENCE = re.compile(r"[^.!?<>]*\b(?:[Hh]over|[Cc]lick|[Tt]ap|[Cc]hoose|table under the chart)\b[^<>]*?[.!?](?=\s|<|$)")
 
 
+# The reference chapters, condensed for print: columns dropped (by their heading), elements
+# hidden (CSS selectors), and a note in their place saying where the whole is.
+CONDENSE = {
+    "reading-the-source": {
+        "hide": [".sinosoviet-claim .sinosoviet-table-wrap", ".sinosoviet-claim table"],
+        "note": "In print each claim gives the article's words, the verdict and its reasoning. Every source's "
+                "version of each claim, with locators and quotations, is tabulated in the web edition and in "
+                "the data (data/claim_variants.csv)."},
+    "about-the-data": {
+        "hide": ["#the-columns-of-each-table > :not(:first-child)"],
+        "note": "In print the codebook gives the data's conventions and how to use the tables; the columns of "
+                "each table, with their types, meanings and constraints, are described in the web edition, in "
+                "the codebook that travels with the data (data/README.md) and in data/datapackage.json."},
+    "names-concordance": {
+        "drop": ["Aliases", "Lat, lon", "Gazetteers"],
+        "note": "In print the concordance gives each name's spellings and script; aliases, coordinates and "
+                "gazetteer links are in the web edition and in the data (data/people.csv, data/places.csv)."},
+    "chronology": {
+        "drop": ["What happened", "Category", "Place", "Sources"],
+        "note": "In print the chronology lists each event by date and title. What happened, where, and the "
+                "sources for each event are in the web edition and in the data (data/events.csv)."},
+    "bibliography": {"drop": ["Kind", "Data rows citing it"], "note": ""},  # the note: WORKS_CITED
+}
+# The printed bibliography: the works the printed text cites.
+WORKS_CITED = {
+    "section": "bibliography",
+    "note": "In print the bibliography lists the {cited} works cited in the printed text, each by the short "
+            "form the text cites and its full reference. All {all} sources, including those cited only by "
+            "rows of the data, with the kind of each work and the rows citing it, are in the web edition and "
+            "in the data (data/sources.csv, data/citations.csv).",
+}
+
+
 def book_facts(root: Path = ROOT) -> dict:
     """What the title page says, from CITATION.cff (the one record of title, authors, version)."""
     from sinosoviet.pages import suggested_citation
@@ -58,6 +91,8 @@ def book_facts(root: Path = ROOT) -> dict:
         "citation": f"Suggested citation: {suggested_citation(cff)}",
         "parts": [part["caption"] for part in toc["parts"]],
         "screenSentence": SCREEN_SENTENCE.pattern,
+        "condense": CONDENSE,
+        "worksCited": WORKS_CITED,
         "explore": ("The explorers cannot be printed. In the web edition of this book, the Explore the data "
                     "page filters the events, aid, claims and places by period, category, person, place and "
                     "years; in Jupyter, the notebook notebooks/explore.ipynb offers the same views as widgets. "
@@ -73,6 +108,32 @@ def destination_pages(pdf: bytes) -> dict[str, int]:
     reader = PdfReader(io.BytesIO(pdf))
     return {name.lstrip("/"): reader.get_destination_page_number(dest) + 1
             for name, dest in reader.named_destinations.items()}
+
+
+def tidy_outline(pdf: bytes, titles: list[str]) -> bytes:
+    """Chromium names the bookmark of a heading that opens a named page twice over ("1. 1. The
+    first alliance, 1923–1927The first alliance, 1923–1927"): such a bookmark takes its
+    chapter's title."""
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=io.BytesIO(pdf))
+
+    def walk(node):
+        while node is not None:
+            item = node.get_object()
+            title = str(item.get("/Title", ""))
+            clean = next((t for t in titles if title != t and title.endswith(t.split(". ", 1)[-1])
+                          and t in title), None)
+            if clean:
+                item[NameObject("/Title")] = TextStringObject(clean)
+            walk(item.get("/First"))
+            node = item.get("/Next")
+
+    walk(writer._root_object["/Outlines"].get("/First"))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def print_pdf(html_dir: Path, page: str, out: Path) -> dict:
@@ -128,7 +189,7 @@ def print_pdf(html_dir: Path, page: str, out: Path) -> dict:
     finally:
         server.shutdown()
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(pdf)
+    out.write_bytes(tidy_outline(pdf, [e["title"] for e in entries]))
     manifest["chapters"] = [{**e, "page": page} for e, page in zip(entries, pages)]
     manifest["seconds"] = round(time.monotonic() - started, 1)
     out.with_suffix(".json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -19,24 +19,35 @@
   const article = document.querySelector("article.bd-article");
   const intro = article.querySelector(":scope > section");
   const wrappers = [...intro.querySelectorAll(":scope > div.toctree-wrapper")];
+  // Sphinx marks where each page began with an empty span between the chapters; on its own it
+  // would open a blank page, so it moves into the chapter it marks.
+  wrappers.forEach((w) => w.querySelectorAll(":scope > span[id]").forEach((span) => span.nextElementSibling?.prepend(span)));
   if (wrappers.length !== meta.parts.length) {
     throw new Error(`${wrappers.length} parts in the page, ${meta.parts.length} in _toc.yml`);
   }
 
   // Parts and chapters. Each chapter is a named page: it starts a new page, and its @page rule
   // sets the running head (Chromium does not implement string-set, but it does named pages).
+  // A part's title heads the page its first chapter opens (a page of its own would be a page of
+  // nothing): the part's heading and the list's wrapper share that chapter's named page.
   const chapters = [{ section: intro, part: null }];
   wrappers.forEach((wrapper, i) => {
     const id = `part-${i + 1}`;
-    wrapper.before(el("section", { class: "print-part", id }, el("h1", {}, meta.parts[i])));
-    chapters.push({ part: { id, title: meta.parts[i] } });
+    const heading = el("section", { class: "print-part", id }, el("h1", {}, meta.parts[i]));
+    wrapper.before(heading);
+    chapters.push({ part: { id, title: meta.parts[i], heading, wrapper } });
     wrapper.querySelectorAll(":scope > section").forEach((section) => chapters.push({ section, part: null }));
   });
   const rules = [];
   const entries = chapters.map((c, n) => {
-    if (c.part) return { id: c.part.id, title: c.part.title, level: "part" };
+    if (c.part) {
+      const name = `chapter-${n + 1}`;  // the part's first chapter, next in the list
+      c.part.heading.style.page = c.part.wrapper.style.page = name;
+      return { id: c.part.id, title: c.part.title, level: "part" };
+    }
     const title = headingText(c.section.querySelector("h1, h2"));
     c.section.classList.add("print-chapter");
+    if (chapters[n - 1]?.part) c.section.classList.add("print-after-part");
     c.section.style.page = `chapter-${n}`;
     rules.push(`@page chapter-${n} { @top-center { content: ${cssString(title)}; } }`);
     return { id: c.section.id, title, level: "chapter" };
@@ -67,13 +78,38 @@
     else a.removeAttribute("href");
   });
 
-  // Tables: the id column is for the data, not the reader; the web edition keeps it.
-  document.querySelectorAll("article table").forEach((table) => {
+  // Tables: the id column is for the data, not the reader; long reference tables keep the
+  // columns a reader of the page needs (meta.condense, by chapter), with a note saying where the
+  // rest is. The web edition keeps everything.
+  const dropColumns = (table, names) => {
     const heads = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
-    const col = heads.indexOf("Id");
-    if (col < 0) return;
-    table.querySelectorAll("tr").forEach((tr) => tr.children[col]?.classList.add("print-drop"));
+    heads.forEach((head, col) => {
+      if (!names.includes(head)) return;
+      table.querySelectorAll("tr").forEach((tr) => tr.children[col]?.classList.add("print-drop"));
+    });
+  };
+  document.querySelectorAll("article table").forEach((table) => dropColumns(table, ["Id"]));
+  Object.entries(meta.condense).forEach(([id, how]) => {
+    const section = document.getElementById(id);
+    if (!section) return;
+    section.classList.add("print-condensed");
+    section.querySelectorAll("table").forEach((table) => dropColumns(table, how.drop || []));
+    (how.hide || []).forEach((selector) => section.querySelectorAll(selector).forEach((n) => n.classList.add("print-drop")));
+    section.querySelector("h1, h2").after(el("p", { class: "print-note" }, how.note));
   });
+  // The bibliography in print lists the works the printed text cites (a row the text links to);
+  // the web edition lists every source, including those cited only by rows of the data.
+  const bibliography = document.getElementById(meta.worksCited.section);
+  if (bibliography) {
+    const cited = new Set([...document.querySelectorAll('a[href^="#"]')]
+      .filter((a) => !bibliography.contains(a) && a.checkVisibility())
+      .map((a) => decodeURIComponent(a.getAttribute("href").slice(1))));
+    const rows = [...bibliography.querySelectorAll("tr[id]")];
+    rows.forEach((tr) => { if (!cited.has(tr.id)) tr.classList.add("print-drop"); });
+    const kept = rows.filter((tr) => cited.has(tr.id)).length;
+    bibliography.querySelector(".print-note").textContent = meta.worksCited.note
+      .replace("{cited}", kept).replace("{all}", rows.length);
+  }
 
   // Front matter: the title page and the contents (page numbers are filled in after a first
   // printing, from where each chapter's link target landed).
