@@ -11,7 +11,7 @@ AXE_VERSION := 4.12.1
 AXE_SHA256  := 66a8aaa95a8b044a7fd74a5435873bf04ff65a1ca75567c921b7509742085a14
 AXE         := $(VENV)/share/axe-core/axe.min.js
 
-.PHONY: book test notebooks pdf bench data-release chromium clean
+.PHONY: book test notebooks pdf fonts bench data-release chromium clean
 .DEFAULT_GOAL := book
 
 # uv (pinned, from the package registry) installs the complete lock in seconds; where it cannot
@@ -41,11 +41,31 @@ book: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python -m sinosoviet.book.notebooks execute notebooks/*.ipynb
 
-# The print edition: the single-page build printed by headless Chromium once every chart has drawn.
+# The print edition: the single-page build printed by headless Chromium once every chart has drawn,
+# as a book (sinosoviet/book/pdf.py: title page, contents, bookmarks, page numbers, running heads).
+# Its tests read the PDF with Debian's poppler-utils (pdftotext, pdffonts), installed when missing.
 PRINT := _build/print/_build/singlehtml
 pdf: $(STAMP) chromium
+	@command -v pdftotext >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null)
 	$(JB) build . --builder singlehtml --path-output _build/print --warningiserror --nitpick --keep-going --quiet
 	$(BIN)/python -m sinosoviet.book.pdf $(PRINT) book/introduction.html _build/pdf/book.pdf
+
+# The book's fonts for Chinese, Japanese, Burmese, Georgian and Arabic names: Noto from
+# Debian's packages (pinned versions and checksums), subset to the characters the book uses and
+# committed in sinosoviet/static/fonts/. Run after adding text in one of those scripts
+# (tests/test_fonts.py fails until then).
+NOTO_CJK  := fonts-noto-cjk=1:20220127+repack1-1
+NOTO_CORE := fonts-noto-core=20201225-1
+NOTO      := $(VENV)/share/noto
+fonts: $(STAMP)
+	rm -rf $(NOTO) && mkdir -p $(NOTO)/root
+	cd $(NOTO) && apt-get download -qq $(NOTO_CJK) $(NOTO_CORE)
+	cd $(NOTO) && printf '%s  %s\n' \
+	  4a2515eb6db3978b897fef9709ed0d2b1f4c6c4df4d83d6c4ef65f71f1b1f502 'fonts-noto-cjk_1%3a20220127+repack1-1_all.deb' \
+	  58f4f0bb6720f919f92096b3508e1412a0f1544424ade6c5b5bf1eb694dd64ba fonts-noto-core_20201225-1_all.deb | sha256sum --check --quiet
+	for deb in $(NOTO)/*.deb; do dpkg-deb -x $$deb $(NOTO)/root; done
+	$(BIN)/python -m sinosoviet.book.fonts $(NOTO)/root
+	rm -rf $(NOTO)
 
 # Lighthouse, for make bench, from the npm registry: pinned (13 needs Node 22; Debian has Node 20)
 LIGHTHOUSE_VERSION := 12.2.3

@@ -163,4 +163,6 @@ def setup(app):
     app.add_css_file("sinosoviet.css")
     app.add_js_file("sinosoviet-tables.js")  # searchable, paged tables and the Explore page's explorers
     app.add_css_file("sinosoviet-tables.css")
+    app.add_css_file("sinosoviet-fonts.css")  # the book's Noto subsets (make fonts)
+    app.add_css_file("sinosoviet-print.css")  # the print edition (make pdf), also for printing a page
     return {"parallel_read_safe": True, "parallel_write_safe": True}
