@@ -92,3 +92,29 @@ def test_the_year_sliders_narrow_the_timeline(browser, book_server, page):
     tab.context.close()
     assert 0 < after < before, f"{page}: {before} events drawn, {after} after narrowing to {last}"
     assert not errors and not failures
+
+
+# Text marks drawn by the charts themselves (map labels, row labels), as boxes on the screen; a
+# label hidden on a narrow map (opacity 0) is left out.
+LABEL_BOXES = """els => els.map(el => ({chart: el.id, boxes: [...el.querySelectorAll('svg .mark-text text')]
+  .filter(t => t.textContent.trim() && getComputedStyle(t).opacity !== '0' && t.getAttribute('opacity') !== '0')
+  .map(t => { const r = t.getBoundingClientRect();
+              return {text: t.textContent.trim(), x0: r.left, y0: r.top, x1: r.right, y1: r.bottom}; })}))"""
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone-390", "desktop-1400"])
+@pytest.mark.parametrize("page", CHART_PAGES)
+def test_chart_labels_do_not_overprint(browser, book_server, page, viewport):
+    tab, errors, failures = open_page(browser, book_server, page, viewport=viewport)
+    wait_for_charts(tab)
+    charts = tab.eval_on_selector_all(".sinosoviet-chart", LABEL_BOXES)
+    tab.context.close()
+    clashes = []
+    for chart in charts:
+        boxes = chart["boxes"]
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                # 1 px of tolerance: glyph boxes include their line's leading
+                if a["x0"] < b["x1"] - 1 and b["x0"] < a["x1"] - 1 and a["y0"] < b["y1"] - 1 and b["y0"] < a["y1"] - 1:
+                    clashes.append((chart["chart"], a["text"], b["text"]))
+    assert not clashes, f"{page} at {viewport['width']} px: labels printed over each other: {clashes[:6]}"
