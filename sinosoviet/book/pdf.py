@@ -93,10 +93,10 @@ def book_facts(root: Path = ROOT) -> dict:
         "screenSentence": SCREEN_SENTENCE.pattern,
         "condense": CONDENSE,
         "worksCited": WORKS_CITED,
-        "explore": ("The explorers cannot be printed. In the web edition of this book, the Explore the data "
-                    "page filters the events, aid, claims and places by period, category, person, place and "
-                    "years; in Jupyter, the notebook notebooks/explore.ipynb offers the same views as widgets. "
-                    "The tables themselves are in the data package described in About the data."),
+        "explore": ("The explorers are interactive and cannot be printed: the Explore the data page of the web "
+                    "edition and, in Jupyter, the notebook notebooks/explore.ipynb let the reader filter the "
+                    "book's tables and draw what is selected. The tables themselves are in the data package "
+                    "described in About the data."),
     }
 
 
