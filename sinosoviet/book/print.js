@@ -127,5 +127,6 @@
       el("p", { class: "print-citation" }, meta.citation)),
     el("nav", { class: "print-contents" }, el("h1", {}, "Contents"), contents));
   article.prepend(front);
+  document.body.classList.add("print-book");
   return entries;
 }
