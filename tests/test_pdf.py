@@ -192,6 +192,11 @@ def test_no_table_is_wider_than_the_text_block(manifest):
     assert manifest["wide_tables"] == []
 
 
+def test_condensing_found_what_it_condenses(manifest):
+    # a reference chapter, column or element renamed in the web book: update pdf.CONDENSE
+    assert manifest["condense_unmatched"] == []
+
+
 def test_proportion(manifest, pages):
     """The narrative (the introduction, the overview and the six period chapters) is at least half
     of the volume: the reference matter is condensed for print. Printed for the record."""

@@ -159,7 +159,8 @@ def print_pdf(html_dir: Path, page: str, out: Path) -> dict:
                                     " drawn: document.querySelectorAll('.sinosoviet-chart[data-rendered] svg').length,"
                                     " failed: [...document.querySelectorAll('.sinosoviet-chart[data-error]')].map(e => e.id)})")
             tab.emulate_media(media="print")
-            entries = tab.evaluate(SCRIPT.read_text(encoding="utf-8"), book_facts())
+            shaped = tab.evaluate(SCRIPT.read_text(encoding="utf-8"), book_facts())
+            entries, manifest["condense_unmatched"] = shaped["entries"], shaped["unmatched"]
             tab.evaluate("document.fonts.ready")
             manifest["wide_tables"] = tab.evaluate(
                 "() => [...document.querySelectorAll('article table')].filter(t => t.offsetParent !== null"

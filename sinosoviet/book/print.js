@@ -1,7 +1,8 @@
 // The print edition's shape, applied by sinosoviet/book/pdf.py to the single-page build in
 // headless Chromium before it prints: a title page and contents, parts, one named page per
 // chapter (a new page, and its title as the running head), in-document links, no screen controls.
-// Called with the book's facts from CITATION.cff; returns the chapters and any table too wide.
+// Called with the book's facts (pdf.py's book_facts); returns the contents' entries and what the
+// condensing of reference chapters did not find.
 (meta) => {
   const el = (tag, attrs = {}, ...children) => {
     const node = document.createElement(tag);
@@ -87,14 +88,23 @@
       if (!names.includes(head)) return;
       table.querySelectorAll("tr").forEach((tr) => tr.children[col]?.classList.add("print-drop"));
     });
+    return heads;
   };
   document.querySelectorAll("article table").forEach((table) => dropColumns(table, ["Id"]));
+  // What the condensing did not find (a chapter, column or element renamed in the web book):
+  // reported, so that the print edition does not quietly grow back.
+  const unmatched = [];
   Object.entries(meta.condense).forEach(([id, how]) => {
     const section = document.getElementById(id);
-    if (!section) return;
+    if (!section) return unmatched.push(`#${id}`);
     section.classList.add("print-condensed");
-    section.querySelectorAll("table").forEach((table) => dropColumns(table, how.drop || []));
-    (how.hide || []).forEach((selector) => section.querySelectorAll(selector).forEach((n) => n.classList.add("print-drop")));
+    const heads = new Set([...section.querySelectorAll("table")].flatMap((t) => dropColumns(t, how.drop || [])));
+    (how.drop || []).filter((name) => !heads.has(name)).forEach((name) => unmatched.push(`#${id}: column ${name}`));
+    (how.hide || []).forEach((selector) => {
+      const found = section.querySelectorAll(selector);
+      if (!found.length) unmatched.push(`#${id}: ${selector}`);
+      found.forEach((n) => n.classList.add("print-drop"));
+    });
     section.querySelector("h1, h2").after(el("p", { class: "print-note" }, how.note));
   });
   // The bibliography in print lists the works the printed text cites (a row the text links to);
@@ -128,5 +138,5 @@
     el("nav", { class: "print-contents" }, el("h1", {}, "Contents"), contents));
   article.prepend(front);
   document.body.classList.add("print-book");
-  return entries;
+  return { entries, unmatched };
 }
