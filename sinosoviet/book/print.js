@@ -121,6 +121,21 @@
       .replace("{cited}", kept).replace("{all}", rows.length);
   }
 
+  // A cross-reference to a chapter or section gains its page, "(p. 96)", filled in with the
+  // contents' numbers (pdf.py prints again until no number moves).
+  const refs = {};
+  document.querySelectorAll('article a.reference.internal[href^="#"]').forEach((a) => {
+    const id = decodeURIComponent(a.getAttribute("href").slice(1));
+    const target = document.getElementById(id);
+    if (!target || !["SECTION", "SPAN"].includes(target.tagName) || a.closest(".toctree-wrapper li, .print-front")
+        || !a.checkVisibility()) return;
+    const section = target.tagName === "SECTION" ? target : target.closest("section");
+    const heading = section?.querySelector("h1, h2, h3, h4");
+    if (!heading) return;
+    refs[id] = headingText(heading);
+    a.after(" (p.\u00a0", el("span", { class: "print-page print-pageref", "data-target": id }, "00"), ")");
+  });
+
   // Front matter: the title page and the contents (page numbers are filled in after a first
   // printing, from where each chapter's link target landed).
   const contents = el("ol", { class: "print-contents-list" });
@@ -138,5 +153,5 @@
     el("nav", { class: "print-contents" }, el("h1", {}, "Contents"), contents));
   article.prepend(front);
   document.body.classList.add("print-book");
-  return { entries, unmatched };
+  return { entries, unmatched, refs };
 }
