@@ -108,6 +108,14 @@ def test_contents_give_the_page_each_chapter_starts_on(pages, manifest):
         assert chapter["title"] in heading[:2], f"{chapter['title']!r} is listed at p. {page}, which opens {heading[:2]}"
 
 
+def test_cross_references_give_the_page_of_what_they_name(pages, manifest):
+    refs = manifest["cross_references"]
+    assert len(refs) >= 10, "cross-references to chapters and sections carry no page number"
+    for ref in refs:
+        assert ref["title"] in " ".join(pages[ref["page"] - 1].split()), \
+            f"a reference to {ref['title']!r} says p. {ref['page']}, which does not hold it"
+
+
 def test_outline_holds_parts_chapters_and_sections(reader, manifest):
     def titles(items, depth=0):
         for item in items:
@@ -190,6 +198,11 @@ def test_every_cjk_character_is_set_in_the_cjk_font(pages, reader):
 
 def test_no_table_is_wider_than_the_text_block(manifest):
     assert manifest["wide_tables"] == []
+
+
+def test_condensing_found_what_it_condenses(manifest):
+    # a reference chapter, column or element renamed in the web book: update pdf.CONDENSE
+    assert manifest["condense_unmatched"] == []
 
 
 def test_proportion(manifest, pages):

@@ -93,10 +93,10 @@ def book_facts(root: Path = ROOT) -> dict:
         "screenSentence": SCREEN_SENTENCE.pattern,
         "condense": CONDENSE,
         "worksCited": WORKS_CITED,
-        "explore": ("The explorers cannot be printed. In the web edition of this book, the Explore the data "
-                    "page filters the events, aid, claims and places by period, category, person, place and "
-                    "years; in Jupyter, the notebook notebooks/explore.ipynb offers the same views as widgets. "
-                    "The tables themselves are in the data package described in About the data."),
+        "explore": ("The explorers are interactive and cannot be printed: the Explore the data page of the web "
+                    "edition and, in Jupyter, the notebook notebooks/explore.ipynb let the reader filter the "
+                    "book's tables and draw what is selected. The tables themselves are in the data package "
+                    "described in About the data."),
     }
 
 
@@ -159,7 +159,9 @@ def print_pdf(html_dir: Path, page: str, out: Path) -> dict:
                                     " drawn: document.querySelectorAll('.sinosoviet-chart[data-rendered] svg').length,"
                                     " failed: [...document.querySelectorAll('.sinosoviet-chart[data-error]')].map(e => e.id)})")
             tab.emulate_media(media="print")
-            entries = tab.evaluate(SCRIPT.read_text(encoding="utf-8"), book_facts())
+            shaped = tab.evaluate(SCRIPT.read_text(encoding="utf-8"), book_facts())
+            entries, manifest["condense_unmatched"] = shaped["entries"], shaped["unmatched"]
+            refs = shaped["refs"]
             tab.evaluate("document.fonts.ready")
             manifest["wide_tables"] = tab.evaluate(
                 "() => [...document.querySelectorAll('article table')].filter(t => t.offsetParent !== null"
@@ -169,20 +171,20 @@ def print_pdf(html_dir: Path, page: str, out: Path) -> dict:
             def printed() -> bytes:
                 return tab.pdf(prefer_css_page_size=True, print_background=True, outline=True, tagged=True)
 
-            ids = [e["id"] for e in entries]
+            ids = [e["id"] for e in entries] + sorted(refs)
 
-            def chapter_pages(pdf: bytes) -> list[int]:
+            def target_pages(pdf: bytes) -> dict[str, int]:
                 found = destination_pages(pdf)
-                return [found[i] for i in ids]
+                return {i: found[i] for i in ids}
 
-            pages = chapter_pages(printed())
+            pages = target_pages(printed())
             for _ in range(3):  # once in practice: the numbers' box has a fixed width
                 tab.evaluate("pages => document.querySelectorAll('.print-page').forEach("
-                             "(span, i) => { span.textContent = pages[i]; })", pages)
+                             "span => { span.textContent = pages[span.dataset.target]; })", pages)
                 pdf = printed()
-                if chapter_pages(pdf) == pages:
+                if target_pages(pdf) == pages:
                     break
-                pages = chapter_pages(pdf)
+                pages = target_pages(pdf)
             else:
                 raise SystemExit("the contents' page numbers did not settle")
             browser.close()
@@ -190,7 +192,8 @@ def print_pdf(html_dir: Path, page: str, out: Path) -> dict:
         server.shutdown()
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(tidy_outline(pdf, [e["title"] for e in entries]))
-    manifest["chapters"] = [{**e, "page": page} for e, page in zip(entries, pages)]
+    manifest["chapters"] = [{**e, "page": pages[e["id"]]} for e in entries]
+    manifest["cross_references"] = [{"id": i, "title": title, "page": pages[i]} for i, title in sorted(refs.items())]
     manifest["seconds"] = round(time.monotonic() - started, 1)
     out.with_suffix(".json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return manifest

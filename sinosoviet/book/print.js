@@ -1,7 +1,8 @@
 // The print edition's shape, applied by sinosoviet/book/pdf.py to the single-page build in
 // headless Chromium before it prints: a title page and contents, parts, one named page per
 // chapter (a new page, and its title as the running head), in-document links, no screen controls.
-// Called with the book's facts from CITATION.cff; returns the chapters and any table too wide.
+// Called with the book's facts (pdf.py's book_facts); returns the contents' entries and what the
+// condensing of reference chapters did not find.
 (meta) => {
   const el = (tag, attrs = {}, ...children) => {
     const node = document.createElement(tag);
@@ -87,14 +88,23 @@
       if (!names.includes(head)) return;
       table.querySelectorAll("tr").forEach((tr) => tr.children[col]?.classList.add("print-drop"));
     });
+    return heads;
   };
   document.querySelectorAll("article table").forEach((table) => dropColumns(table, ["Id"]));
+  // What the condensing did not find (a chapter, column or element renamed in the web book):
+  // reported, so that the print edition does not quietly grow back.
+  const unmatched = [];
   Object.entries(meta.condense).forEach(([id, how]) => {
     const section = document.getElementById(id);
-    if (!section) return;
+    if (!section) return unmatched.push(`#${id}`);
     section.classList.add("print-condensed");
-    section.querySelectorAll("table").forEach((table) => dropColumns(table, how.drop || []));
-    (how.hide || []).forEach((selector) => section.querySelectorAll(selector).forEach((n) => n.classList.add("print-drop")));
+    const heads = new Set([...section.querySelectorAll("table")].flatMap((t) => dropColumns(t, how.drop || [])));
+    (how.drop || []).filter((name) => !heads.has(name)).forEach((name) => unmatched.push(`#${id}: column ${name}`));
+    (how.hide || []).forEach((selector) => {
+      const found = section.querySelectorAll(selector);
+      if (!found.length) unmatched.push(`#${id}: ${selector}`);
+      found.forEach((n) => n.classList.add("print-drop"));
+    });
     section.querySelector("h1, h2").after(el("p", { class: "print-note" }, how.note));
   });
   // The bibliography in print lists the works the printed text cites (a row the text links to);
@@ -110,6 +120,21 @@
     bibliography.querySelector(".print-note").textContent = meta.worksCited.note
       .replace("{cited}", kept).replace("{all}", rows.length);
   }
+
+  // A cross-reference to a chapter or section gains its page, "(p. 96)", filled in with the
+  // contents' numbers (pdf.py prints again until no number moves).
+  const refs = {};
+  document.querySelectorAll('article a.reference.internal[href^="#"]').forEach((a) => {
+    const id = decodeURIComponent(a.getAttribute("href").slice(1));
+    const target = document.getElementById(id);
+    if (!target || !["SECTION", "SPAN"].includes(target.tagName) || a.closest(".toctree-wrapper li, .print-front")
+        || !a.checkVisibility()) return;
+    const section = target.tagName === "SECTION" ? target : target.closest("section");
+    const heading = section?.querySelector("h1, h2, h3, h4");
+    if (!heading) return;
+    refs[id] = headingText(heading);
+    a.after(" (p.\u00a0", el("span", { class: "print-page print-pageref", "data-target": id }, "00"), ")");
+  });
 
   // Front matter: the title page and the contents (page numbers are filled in after a first
   // printing, from where each chapter's link target landed).
@@ -127,5 +152,6 @@
       el("p", { class: "print-citation" }, meta.citation)),
     el("nav", { class: "print-contents" }, el("h1", {}, "Contents"), contents));
   article.prepend(front);
-  return entries;
+  document.body.classList.add("print-book");
+  return { entries, unmatched, refs };
 }
