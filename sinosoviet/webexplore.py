@@ -342,9 +342,14 @@ def places_view(tables: dict[str, pd.DataFrame]) -> View:
                       legend=alt.Legend(format="d")),
         tooltip=[alt.Tooltip("place:N", title="Place"), alt.Tooltip("spelling:N", title="Period spelling"),
                  alt.Tooltip("native:N", title="Native script"), alt.Tooltip("events:Q", title="Events")])
-    chart = alt.layer(charts.basemap_layer(), points.add_params(*event_params(tables, rows, with_place=False))).project(
-        type="mercator", scale=480, center=[110, 36], clipExtent=[[0, 0], [charts.WIDTH, 440]],
-    ).properties(width=charts.WIDTH, height=440, title="Where the events took place",
+    # the map is as wide as the column and its scale follows the width, so that on a phone the map
+    # is smaller but its text is not (480 at the chapters' 640 px)
+    chart = alt.layer(charts.basemap_layer().mark_geoshape(fill="#eeeeee", stroke="#999999", strokeWidth=0.5,
+                                                          aria=False, clip=True),
+                      points.mark_circle(color=charts.PALETTE[3], opacity=0.8, stroke="white", clip=True)
+                      .add_params(*event_params(tables, rows, with_place=False))).project(
+        type="mercator", scale=alt.ExprRef(expr="width * 0.75"), center=[110, 36],
+    ).properties(width="container", height=440, autosize=FIT_WIDTH, title="Where the events took place",
                  description="Map of East Asia: each place where matching events took place is a circle sized by "
                              "their number; the table below lists the events. Modern borders, for orientation only.")
     columns = [Column("place", "Place"), Column("when", "When"), Column("title", "Event")]
