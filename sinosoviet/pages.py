@@ -422,8 +422,9 @@ def readable_cell(column: str, value):
         return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
     value = str(value)
     if SOURCE_SPAN.search(value):
-        # the span's text is author–year (and locator), escaped when the span was made
-        return Markup("; ").join(Markup('<a href="bibliography.html#{}">{}</a>').format(i, Markup(label))
+        # the span's text is author–year (and locator), escaped when the span was made: read back
+        # and escaped again, so that nothing in it can become markup
+        return Markup("; ").join(Markup('<a href="bibliography.html#{}">{}</a>').format(i, html.unescape(label))
                                  for i, label in SOURCE_SPAN.findall(value))
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         return pd.Timestamp(value).strftime("%-d %B %Y")

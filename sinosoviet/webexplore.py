@@ -32,9 +32,11 @@ FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 @dataclass(frozen=True)
 class Filter:
     """One way a view narrows its rows. `kind` is "equals" (the row's field equals the input,
-    unless the input is "all"), "member" (the field, a ";a;b;" list, contains the input) or
+    unless the input is "all"), "member" (the field, a ";a;b;" list, contains the input),
     "years" (the field lies between the two inputs; a row with no year is kept only while the
-    `undated` input, a checkbox, is ticked)."""
+    `undated` input, a checkbox, is ticked) or "interval" (the field, a date, lies inside the span
+    the reader drags across the chart, an interval selection: the chart fades what lies outside
+    it, which stays drawn so that the span can be moved, and the table leaves it out)."""
     kind: str
     field: str
     params: tuple[str, ...]
@@ -51,11 +53,13 @@ class Filter:
         if self.kind == "years":
             low, high = self.params
             return f"(isValid({field}) ? {field} >= {low} && {field} <= {high} : {self.undated or 'false'})"
+        if self.kind == "interval":
+            return "true"  # the chart shows the span by fading, not by filtering (see the class)
         raise ValueError(f"unknown filter kind {self.kind!r}")
 
 
 def expression(filters: list[Filter]) -> str:
-    return " && ".join(f.expression() for f in filters)
+    return " && ".join(f.expression() for f in filters if f.kind != "interval")
 
 
 def menu(name: str, label: str, choices: list[tuple[str, str]], everything: str | None) -> alt.Parameter:
@@ -168,16 +172,18 @@ def event_params(tables, rows: pd.DataFrame, with_place: bool = True) -> list[al
 
 def events_view(tables: dict[str, pd.DataFrame]) -> View:
     rows = event_rows(tables)
-    filters = event_filters()
+    span = alt.selection_interval(name="span", encodings=["x"])
+    filters = [*event_filters(), Filter("interval", "date", (span.name,))]
     chart = alt.Chart(alt.NamedData(ROWS), width="container", height=240).transform_filter(
-        expression(filters)).mark_circle(size=70, opacity=0.85).encode(
+        expression(filters)).mark_circle(size=70).encode(
         x=alt.X("date:T", title="Date (earliest possible)", scale=alt.Scale(domain=["1923-01-01", "1941-12-31"]),
                 axis=alt.Axis(format="%Y", tickCount={"interval": "year", "step": 2})),
         y=alt.Y("category:N", sort=charts.CATEGORY_ORDER, title=None),
         color=charts.category_colour(rows.category),
+        opacity=alt.condition(span, alt.value(0.9), alt.value(0.15)),
         tooltip=[alt.Tooltip("title:N", title="Event"), alt.Tooltip("when:N", title="When"),
                  alt.Tooltip("place:N", title="Place"), alt.Tooltip("category:N", title="Category")],
-    ).add_params(*event_params(tables, rows)).properties(
+    ).add_params(*event_params(tables, rows), span).properties(
         autosize=FIT_WIDTH, title="Events",
         description="Timeline of the events that match the filters, one dot each, by category; the table below "
                     "lists the same events.")
@@ -186,7 +192,8 @@ def events_view(tables: dict[str, pd.DataFrame]) -> View:
     return View("events", "Events", charts.themed(chart), rows, columns, filters, "events",
                 "Choose a period, a category, a person or a place, and move the year sliders: the dots and the "
                 "table keep to the events that match. For example, choose Borodin as the person to follow his "
-                "mission from 1923 to 1927.")
+                "mission from 1923 to 1927. To narrow the time line to a few years, drag across it: the table "
+                "keeps the events inside the span, which can be dragged along; a double click clears it.")
 
 
 def group_labels(aid: pd.DataFrame, estimates: pd.DataFrame) -> dict[str, str]:
@@ -335,9 +342,14 @@ def places_view(tables: dict[str, pd.DataFrame]) -> View:
                       legend=alt.Legend(format="d")),
         tooltip=[alt.Tooltip("place:N", title="Place"), alt.Tooltip("spelling:N", title="Period spelling"),
                  alt.Tooltip("native:N", title="Native script"), alt.Tooltip("events:Q", title="Events")])
-    chart = alt.layer(charts.basemap_layer(), points.add_params(*event_params(tables, rows, with_place=False))).project(
-        type="mercator", scale=480, center=[110, 36], clipExtent=[[0, 0], [charts.WIDTH, 440]],
-    ).properties(width=charts.WIDTH, height=440, title="Where the events took place",
+    # the map is as wide as the column and its scale follows the width, so that on a phone the map
+    # is smaller but its text is not (480 at the chapters' 640 px)
+    chart = alt.layer(charts.basemap_layer().mark_geoshape(fill="#eeeeee", stroke="#999999", strokeWidth=0.5,
+                                                          aria=False, clip=True),
+                      points.mark_circle(color=charts.PALETTE[3], opacity=0.8, stroke="white", clip=True)
+                      .add_params(*event_params(tables, rows, with_place=False))).project(
+        type="mercator", scale=alt.ExprRef(expr="width * 0.75"), center=[110, 36],
+    ).properties(width="container", height=440, autosize=FIT_WIDTH, title="Where the events took place",
                  description="Map of East Asia: each place where matching events took place is a circle sized by "
                              "their number; the table below lists the events. Modern borders, for orientation only.")
     columns = [Column("place", "Place"), Column("when", "When"), Column("title", "Event")]

@@ -170,6 +170,9 @@ def passes(row: dict, f: webexplore.Filter, inputs: dict) -> bool:
         return inputs[f.params[0]] == "all" or value == inputs[f.params[0]]
     if f.kind == "member":
         return inputs[f.params[0]] == "all" or f";{inputs[f.params[0]]};" in (value or "")
+    if f.kind == "interval":  # a span drawn on the chart, as (from, to) ISO days; none drawn: everything
+        span = inputs.get(f.params[0])
+        return not span or span[0] <= value <= span[1]
     low, high = (inputs[p] for p in f.params)
     return bool(inputs.get(f.undated)) if value is None else low <= value <= high
 
@@ -230,3 +233,23 @@ def test_claims_chart_labels_sources_by_author_year(tables):
     ex.controls["claim"].value = "cl-134"
     labels = {r["label"] for r in chart_rows(ex) if r.get("label")}
     assert labels and not any(label.startswith("src-") for label in labels)
+
+
+def test_the_events_span_fades_the_chart_and_filters_only_the_table(tables):
+    view = webexplore.events_view(tables)
+    interval = [f for f in view.filters if f.kind == "interval"]
+    assert interval and "span" not in webexplore.expression(view.filters)
+    assert any(p["name"] == "span" and p["select"]["type"] == "interval" for p in view.spec["params"])
+
+
+def test_chart_data_tables_read_as_numbers_dates_and_citations():
+    from sinosoviet import pages
+
+    assert pages.readable_cell("value", 50000000.0) == "50,000,000"
+    assert pages.readable_cell("value", 3665) == "3,665" and pages.readable_cell("value", 2.5) == "2.5"
+    assert pages.readable_cell("year", 1938) == "1938" and pages.readable_cell("low", None) == ""
+    assert pages.readable_cell("date_start", "1923-06-12") == "12 June 1923"
+    cell = pages.readable_cell("sources", '<span title="src-garver1988">Garver 1988, p. 53</span>;'
+                                          ' <span title="src-x">&lt;b&gt;“X”<i>y</i></span>')
+    assert str(cell).startswith('<a href="bibliography.html#src-garver1988">Garver 1988, p. 53</a>; ')
+    assert "<i>" not in str(cell) and "&lt;b&gt;" in str(cell)

@@ -125,3 +125,19 @@ def test_claims_and_places_follow_their_menus(tab, tables):
     located = tables["places"].dropna(subset=["lat"]).id
     events = active_events(tables)
     assert rows == (events.place_id.isin(located) & (events.period_id == "pd-1937-1939")).sum()
+
+
+def test_a_span_dragged_across_the_timeline_narrows_the_table(tab, tables):
+    everything = shown(tab, "events")[0]
+    tab.locator("#explore-events svg").scroll_into_view_if_needed()
+    plot = tab.locator("#explore-events svg").bounding_box()
+    y = plot["y"] + plot["height"] * 0.45
+    tab.mouse.move(plot["x"] + plot["width"] * 0.45, y)
+    tab.mouse.down()
+    tab.mouse.move(plot["x"] + plot["width"] * 0.6, y, steps=5)
+    tab.mouse.up()
+    tab.wait_for_timeout(300)
+    rows, cells = shown(tab, "events")
+    opacities = tab.eval_on_selector_all(MARKS, "ps => ps.map(p => p.getAttribute('opacity'))")
+    assert 0 < rows < everything
+    assert opacities.count("0.9") == rows and opacities.count("0.15") == everything - rows

@@ -143,6 +143,13 @@
       if (v === null || v === undefined || v !== v) { return f.undated ? Boolean(value(f.undated)) : false; }
       return v >= value(f.params[0]) && v <= value(f.params[1]);
     }
+    if (f.kind === "interval") {  // the chart's span: {field: [from, to]}, empty when none is drawn
+      var span = value(f.params[0]);
+      var range = span && span[f.field];
+      if (!range) { return true; }
+      var t = Date.parse(v);  // an ISO day, read as UTC midnight, as Vega-Lite reads it
+      return t >= +new Date(range[0]) && t <= +new Date(range[1]);
+    }
     throw new Error("unknown filter kind " + f.kind);
   }
 
@@ -222,6 +229,8 @@
       });
       Object.keys(names).forEach(function (n) { view.addSignalListener(n, redraw); });
       draw();
+      // a span's rectangle is an input, not data: screen readers skip it (Vega-Lite gives it no text)
+      chart.querySelectorAll("svg g[class*='_brush']").forEach(function (g) { g.setAttribute("aria-hidden", "true"); });
       chart.setAttribute("data-rendered", "true");
     }).catch(function (err) {
       chart.setAttribute("data-error", String(err));
