@@ -67,9 +67,13 @@ def sort_key(name: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
 
 
-def lines(*parts) -> Markup:
-    """Non-empty parts, one per line, in one table cell (a narrow table keeps its columns few)."""
-    return Markup("<br>").join(Markup(p) if isinstance(p, Markup) else p for p in parts if text(p))
+def lines(*parts, details=()) -> Markup:
+    """Non-empty parts, one per line, in one table cell (a narrow table keeps its columns few).
+    `details` follow in a span of their own, which the condensed print edition leaves out."""
+    def joined(items):
+        return Markup("<br>").join(Markup(p) if isinstance(p, Markup) else p for p in items if text(p))
+    main, extra = joined(parts), joined(details)
+    return main + Markup('<span class="sinosoviet-detail"><br>{}</span>').format(extra) if extra else main
 
 
 def labelled(label: str, value) -> str:
@@ -88,7 +92,8 @@ def people_concordance(people: pd.DataFrame) -> HTML:
     rows = rows.assign(order=rows.index_name.map(sort_key)).sort_values(["order", "id"])
     rows = rows.assign(
         names=[lines(labelled("Pinyin", r.name_pinyin) if text(r.name_pinyin) != text(r.name) else "",
-                     labelled("Period spelling", r.name_period), text(r.name_native), labelled("Also", r.aliases))
+                     labelled("Period spelling", r.name_period), text(r.name_native),
+                     details=(labelled("Also", r.aliases),))
                for r in rows.itertuples()],
         who=[lines(", ".join(x for x in (text(r.nationality), life(r)) if x), text(r.role)) for r in rows.itertuples()])
     return HTML(tools(table(rows, {"index_name": "Name", "names": "Other names", "who": "Who"},
@@ -110,10 +115,11 @@ def places_concordance(places: pd.DataFrame) -> HTML:
     rows = rows.assign(order=rows.name.map(sort_key)).sort_values(["order", "id"])
     rows = rows.assign(
         names=[lines(labelled("Pinyin", r.name_pinyin) if text(r.name_pinyin) != text(r.name) else "",
-                     labelled("Period spelling", r.name_period), text(r.name_native), labelled("Also", r.aliases))
+                     labelled("Period spelling", r.name_period), text(r.name_native),
+                     details=(labelled("Also", r.aliases),))
                for r in rows.itertuples()],
         where=[lines(", ".join(x for x in (text(r.kind), text(r.country_1930s) and f"held by {text(r.country_1930s)}") if x),
-                     "" if pd.isna(r.lat) else f"{r.lat:.2f}, {r.lon:.2f}", gazetteer_links(r))
+                     details=("" if pd.isna(r.lat) else f"{r.lat:.2f}, {r.lon:.2f}", gazetteer_links(r)))
                for r in rows.itertuples()])
     return HTML(tools(table(rows, {"name": "Name", "names": "Other names", "where": "What and where"},
                             f"{len(rows)} places, alphabetical", row_ids=list(rows.id)), "places"))
@@ -176,7 +182,8 @@ def chronology(events: pd.DataFrame, places: pd.DataFrame, period_id: str) -> HT
     # three columns, so that the table reads on a phone: when and where, what, and the sources
     rows = rows.assign(
         when_where=[lines(when(r), text(names.get(r.place_id, "")), text(r.category)) for r in rows.itertuples()],
-        event=[Markup("<strong>{}</strong><br>{}").format(text(r.title), text(r.description)) for r in rows.itertuples()],
+        event=[lines(Markup("<strong>{}</strong>").format(text(r.title)), details=(text(r.description),))
+               for r in rows.itertuples()],
         sources_list=rows.sources.map(source_links), year=rows.date_start.dt.year)
     columns = {"when_where": "When, where, what kind", "event": "Event", "sources_list": "Sources"}
     groups = [f'<div class="sinosoviet-group"><h3>{year}</h3>'

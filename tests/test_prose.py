@@ -63,3 +63,16 @@ def test_every_notebook_installs_the_package_when_it_is_missing():
                      if prose.INSTALL_TAG in c.get("metadata", {}).get("tags", [])]
             assert len(cells) == 1 and prose.REPOSITORY_LINE.search(cells[0].source), f"{path}: no install cell"
             assert "remove-cell" in cells[0].metadata["tags"], f"{path}: the install cell shows in the book"
+
+
+
+@pytest.mark.parametrize("path", prose.PAGES, ids=str)
+def test_every_link_to_the_bibliography_is_a_citation_the_refresh_reads(path):
+    """A citation whose link text the refresh cannot parse (a stray bracket) would keep a stale
+    label for ever and print as broken Markdown: every link to a bibliography row must be one."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".ipynb":
+        nb = nbformat.reads(text, as_version=4)
+        text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    links = re.findall(r"bibliography\.ipynb#src-", text)
+    assert len(prose.CITE.findall(text)) == len(links), f"{path}: a link to the bibliography that is not a citation"

@@ -133,12 +133,7 @@ class VisibleText(HTMLParser):
 
 # Pages whose stored outputs predate the change that removes their ids (pages.claim_block) or
 # whose prose breaks a citation link; they pass once re-executed or fixed, and strict marks fail then.
-NOT_YET = {"notebooks/reading-the-source.html": "stored ledger output shows claim ids: re-execute the notebook",
-           "notebooks/p5-1937-1939.html": "a citation label with brackets breaks its Markdown link (src-web-sina-jx-2015-nanchang)"}
-
-
-@pytest.mark.parametrize("name", [pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=NOT_YET[p]))
-                                  if p in NOT_YET else p for p in book_pages() if p != "notebooks/data.html"])
+@pytest.mark.parametrize("name", [p for p in book_pages() if p != "notebooks/data.html"])
 def test_no_source_or_claim_id_in_a_pages_visible_text(name):
     parser = VisibleText()
     parser.feed(page(name))

@@ -54,13 +54,14 @@ CONDENSE = {
                 "each table, with their types, meanings and constraints, are described in the web edition, in "
                 "the codebook that travels with the data (data/README.md) and in data/datapackage.json."},
     "names-concordance": {
-        "drop": ["Aliases", "Lat, lon", "Gazetteers"],
+        "hide": [".sinosoviet-detail"],
         "note": "In print the concordance gives each name's spellings and script; aliases, coordinates and "
                 "gazetteer links are in the web edition and in the data (data/people.csv, data/places.csv)."},
     "chronology": {
-        "drop": ["What happened", "Category", "Place", "Sources"],
-        "note": "In print the chronology lists each event by date and title. What happened, where, and the "
-                "sources for each event are in the web edition and in the data (data/events.csv)."},
+        "drop": ["Sources"],
+        "hide": [".sinosoviet-detail"],
+        "note": "In print the chronology lists each event by date, place, kind and title. What happened, and "
+                "the sources for each event, are in the web edition and in the data (data/events.csv)."},
     "bibliography": {"drop": ["Kind", "Data rows citing it"], "note": ""},  # the note: WORKS_CITED
 }
 # The printed bibliography: the works the printed text cites.

@@ -29,7 +29,9 @@ BIBLIOGRAPHY = "notebooks/bibliography"
 VEGA_LITE_VERSION = "5.20"  # the Vega-Lite of the pinned Altair (5.5.0 writes v5.20.1 specs)
 BUNDLE = "vega-bundle.js"
 CHART_SCRIPTS = (f"_static/{BUNDLE}", "_static/sinosoviet-charts.js")
-CHART_CALL = "sinosovietEmbed("  # what each chart's inline script calls (sinosoviet.render)
+# what marks a page that draws charts: each chart's inline call (sinosoviet.render) and the
+# Explore page's kernel-free explorers (sinosoviet.webexplore), which draw with the same bundle
+CHART_MARKERS = ("sinosovietEmbed(", 'class="sinosoviet-explorer"')
 logger = logging.getLogger(__name__)
 
 
@@ -108,7 +110,7 @@ def tidy_page(app, pagename, templatename, context, doctree) -> None:
     """Drop repeated scripts (Jupyter Book 1 sets up sphinx-togglebutton and sphinx-thebe twice,
     and two `const THEBE_JS_URL` declarations are a console error) and thebe, whose live-code
     loader would fetch from unpkg: readers run notebooks through the launch buttons instead."""
-    charts = CHART_CALL in context.get("body", "")
+    charts = any(marker in context.get("body", "") for marker in CHART_MARKERS)
     seen, kept = set(), []
     for script in context.get("script_files", []):
         body = getattr(script, "attributes", {}).get("body", "")
