@@ -111,3 +111,17 @@ def test_first_visit_to_a_chapter_is_at_most_a_megabyte(browser, book_server, pa
     total = sum(sizes.values())
     heaviest = sorted(sizes.items(), key=lambda item: -item[1])[:5]
     assert total <= FIRST_VISIT_BUDGET, f"{page}: {total / 1e6:.2f} MB in {len(sizes)} files; heaviest {heaviest}"
+
+
+def test_the_cut_icon_font_has_every_icon_the_pages_use():
+    from fontTools.ttLib import TTFont
+
+    from sinosoviet.book.sphinxext import FONT, icon_codepoints
+
+    font = HTML / "_static" / FONT
+    names = {n for page in PAGES for n in re.findall(r"\bfa-([a-z0-9-]+)", (HTML / page).read_text(encoding="utf-8"))}
+    used = icon_codepoints((HTML / "_static" / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8"), names)
+    cmap = TTFont(str(font)).getBestCmap()
+    assert len(used) >= 10, f"icons found on the pages: {sorted(names)}"
+    assert not used - set(cmap), f"icons missing from {FONT}: {sorted(hex(p) for p in used - set(cmap))}"
+    assert font.stat().st_size < 20_000, f"{FONT} is {font.stat().st_size} bytes: not cut to the icons used"

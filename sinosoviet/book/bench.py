@@ -160,36 +160,40 @@ def lighthouse(html: Path, pages: list[str]) -> dict[str, dict]:
     return results
 
 
-def make(clone: Path, *targets: str) -> float:
+def make(clone: Path, *targets: str) -> tuple[float, str]:
+    """Run make in the clone; its seconds and its output's last line (pytest's summary for test)."""
     start = time.perf_counter()
     done = subprocess.run(["make", "--no-print-directory", *targets], cwd=clone, capture_output=True, text=True)
     if done.returncode:
         raise SystemExit(f"make {' '.join(targets)} failed in the fresh clone:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
-    return time.perf_counter() - start
+    return time.perf_counter() - start, (done.stdout.strip().splitlines() or [""])[-1]
 
 
-def fresh_clone(make_test: bool) -> dict[str, float | bool]:
+def fresh_clone(make_test: bool) -> dict[str, float | bool | str]:
     """A new user's first hour, timed in a clone of the committed project: the install (a new
     venv and the lock), a cold `make book`, `make test` if asked, and the rebuild after one number
     in one CSV changes, with a check that the new number is on the data page and in a chapter."""
-    times: dict[str, float | bool] = {}
+    times: dict[str, float | bool | str] = {}
     with tempfile.TemporaryDirectory(prefix="sinosoviet-clone-") as tmp:
         clone = Path(tmp) / "clone"
         subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(clone)], check=True)
-        times["install_s"] = make(clone, ".venv/.installed")
-        times["book_s"] = make(clone, "book")
+        if (ROOT.parent / "shared").is_dir():  # the seed texts some tests quote from sit beside the project
+            (clone.parent / "shared").symlink_to(ROOT.parent / "shared")
+        times["install_s"] = make(clone, ".venv/.installed")[0]
+        times["book_s"] = make(clone, "book")[0]
         times["first_book_s"] = times["install_s"] + times["book_s"]
         if make_test:
-            times["test_s"] = make(clone, "test")
+            times["test_s"], times["test_summary"] = make(clone, "test")
         name, row, old, new = CSV_CHANGE
         table = clone / name
         lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
         changed = [line.replace(old, new, 1) if line.startswith(row) else line for line in lines]
         assert changed != lines, f"{name}: row {row} with {old} not found"
         table.write_text("".join(changed), encoding="utf-8")
-        times["csv_rebuild_s"] = make(clone, "book")
+        times["csv_rebuild_s"] = make(clone, "book")[0]
         html = clone / "_build" / "html" / "notebooks"
-        value = re.compile(r"(?<![\d,.])8,?851(?![\d,])")
+        # as text ("8,851") or in a chart's spec ("quantity_best":8851,)
+        value = re.compile(r"(?<![\d,.])8,?851(?!\d|,\d)")
         shown = sorted(p.name for p in html.glob("*.html") if value.search(p.read_text(encoding="utf-8")))
         times["csv_shown_on"] = ", ".join(shown)
         times["csv_shown"] = "data.html" in shown and any(p.startswith("p") for p in shown)
@@ -257,14 +261,15 @@ def main(argv: list[str] | None = None) -> int:
                   "| blocking (ms) | transferred (kB) |", "|---|---|---|---|---|---|---|---|---|",
                   *[f"| {p} | {r['performance']} | {r['accessibility']} | {r['best-practices']} | {r['seo']} | {r['fcp_s']:.1f} "
                     f"| {r['lcp_s']:.1f} | {r['tbt_ms']:.0f} | {r['transfer_bytes'] / 1000:.0f} |" for p, r in scores.items()], ""]
-    clone: dict[str, float | bool] = {}
+    clone: dict[str, float | bool | str] = {}
     if not args.no_clone:
         clone = fresh_clone(args.make_test)
         rows = [("install (a new venv and the whole lock)", "install_s"), ("cold `make book`, install included", "first_book_s"),
                 ("`make test`", "test_s"), (f"`make book` after one number in {CSV_CHANGE[0]} changed", "csv_rebuild_s")]
         lines += ["## A fresh clone", "", "| step | seconds | budget (s) |", "|---|---|---|",
                   *[f"| {label} | {clone[key]:.1f} | ≤ {BUDGET[key]:.0f} |" for label, key in rows if key in clone],
-                  "", f"The changed number ({CSV_CHANGE[3].strip(',')}) is shown on: {clone['csv_shown_on'] or 'no page'}.", ""]
+                  "", f"The changed number ({CSV_CHANGE[3].strip(',')}) is shown on: {clone['csv_shown_on'] or 'no page'}.",
+                  *([f"`make test` (it builds the book and the PDF first): {clone['test_summary']}"] if "test_s" in clone else []), ""]
         for label, key in rows:
             if key in clone:
                 checks[f"fresh clone: {label} ≤ {BUDGET[key]:.0f} s"] = clone[key] <= BUDGET[key]

@@ -20,7 +20,10 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 class CompressedHandler(QuietHandler):
     """As a static host serves a book with precompressed copies (sinosoviet.book.compress):
-    NAME.br or NAME.gz in place of NAME, when the browser accepts that encoding."""
+    NAME.br or NAME.gz in place of NAME, when the browser accepts that encoding; and over kept-alive
+    connections (HTTP/1.1), as a host does, not one connection per file."""
+
+    protocol_version = "HTTP/1.1"
 
     def send_head(self):
         path = Path(self.translate_path(self.path))

@@ -141,6 +141,42 @@ def add_template_filters(app) -> None:
         templates.environment.filters["without_scripts"] = without_scripts
 
 
+FONT = "vendor/fontawesome/webfonts/fa-solid-900.woff2"
+
+
+def icon_codepoints(css: str, names: set[str]) -> set[int]:
+    """The code points the theme's stylesheet gives the icons `names` (`.fa-bars:before{content:"\\f0c9"}`)."""
+    points = set()
+    for selectors, code in re.findall(r'([^{}]+)\{content:"\\([0-9a-f]+)"\}', css):
+        if names & set(re.findall(r"\.fa-([a-z0-9-]+):+before", selectors)):
+            points.add(int(code, 16))
+    return points
+
+
+def subset_icon_font(app, exception) -> None:
+    """The theme draws its icons from Font Awesome's solid web font, 156 kB of which the book uses
+    a handful of glyphs: the font is cut to the icons that the pages and the theme's scripts name.
+    Read from the theme's own copy each time, so a new icon on a page is never missing."""
+    if exception is not None or app.builder.format != "html":
+        return
+    import pydata_sphinx_theme
+    from fontTools import subset
+
+    out = Path(app.outdir)
+    static = out / "_static"
+    texts = [p.read_text(encoding="utf-8") for p in out.rglob("*.html") if "_static" not in p.parts]
+    texts += [p.read_text(encoding="utf-8") for p in (static / "scripts").glob("*.js")]
+    names = {name for text in texts for name in re.findall(r"\bfa-([a-z0-9-]+)", text)}
+    points = icon_codepoints((static / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8"), names)
+    source = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / FONT
+    options = subset.Options(flavor="woff2", layout_features=["*"], notdef_outline=True)
+    font = subset.load_font(str(source), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=points)
+    subsetter.subset(font)
+    subset.save_font(font, str(static / FONT), options)
+
+
 def freeze_heap(app=None, env=None) -> list:
     """Move every object alive now out of the cyclic collector's sight (garbage made later is
     still collected). A build keeps its imports, environment and doctrees alive to the end, and
@@ -156,6 +192,7 @@ def setup(app):
     app.connect("html-page-context", describe_page)
     app.connect("config-inited", add_static)
     app.connect("builder-inited", add_template_filters)
+    app.connect("build-finished", subset_icon_font)
     app.connect("config-inited", launch_only_from_our_repository)
     app.connect("source-read", check_notebook)
     app.connect("doctree-read", anchor_sources)
