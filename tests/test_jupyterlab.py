@@ -102,7 +102,21 @@ def stored_charts(notebook: str) -> int:
     return sum("application/vnd.vegalite.v5+json" in o.get("data", {}) for c in nb["cells"] for o in c.get("outputs", []))
 
 
+def accept_dialogs(page) -> None:
+    """JupyterLab opens dialogs of its own when a busy machine makes it slow (a kernel to choose, a
+    kernel that took long to start); they block the menus. Each is accepted, and named in the
+    output; the checks on what the notebook then shows are unchanged."""
+    dialogs = page.locator(".jp-Dialog")
+    for _ in range(3):
+        if not dialogs.count():
+            return
+        print("JupyterLab dialog accepted:", " ".join(dialogs.first.inner_text().split())[:200])
+        dialogs.first.locator(".jp-mod-accept").first.click()
+        page.wait_for_timeout(500)
+
+
 def menu(page, name: str, item: str) -> None:
+    accept_dialogs(page)
     page.click(f"li.lm-MenuBar-item:has-text('{name}')")
     page.click(f".lm-Menu-itemLabel:text-is('{item}')")
 
