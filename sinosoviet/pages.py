@@ -149,6 +149,25 @@ def source_link(source_id: str, locator: str = "") -> Markup:
     return Markup('<a href="bibliography.html#{}">{}</a>').format(source_id, source_label(source_id, locator))
 
 
+SOURCE_ID = re.compile(r"\bsrc-[a-z0-9][a-z0-9-]*[a-z0-9]")
+CLAIM_ID = re.compile(r"\bcl-\d{3}\b")
+
+
+@functools.cache
+def claim_topics() -> dict[str, str]:
+    return {row["id"]: row["topic"] for row in load("claims").to_dict("records")}
+
+
+def with_source_links(prose: str) -> Markup:
+    """Free text (a claim's reasoning) that names sources and other claims by id: each source is
+    shown as its author–year label linked to the bibliography, each claim by its topic linked to
+    its place in the ledger on the same page."""
+    sources, claims = cited_as(), claim_topics()
+    linked = SOURCE_ID.sub(lambda m: source_link(m[0]) if m[0] in sources else m[0], Markup.escape(prose))
+    return Markup(CLAIM_ID.sub(lambda m: Markup('<a href="#{}">“{}”</a>').format(m[0], claims[m[0]])
+                               if m[0] in claims else m[0], linked))
+
+
 def source_links(cell: str) -> Markup:
     """A `sources` cell (src-a;src-b[p. 3]) as author–year citations linked to the bibliography."""
     return Markup("; ").join(source_link(source_id, locator) for source_id, locator in source_refs(cell))
@@ -208,7 +227,7 @@ def claim_block(claim, variants: pd.DataFrame) -> str:
     out = [f'<div class="sinosoviet-claim" id="{html.escape(claim.id)}">',
            f'<p><strong>{html.escape(text(claim.topic))}</strong> — '
            f'<span class="verdict verdict-{html.escape(verdict)}">{VERDICT_LABELS.get(verdict, verdict)}</span></p>',
-           quote, f"<p>{html.escape(text(claim.reasoning))}</p>"]
+           quote, f"<p>{with_source_links(text(claim.reasoning))}</p>"]
     if len(others):
         linked = others.assign(value=others.apply(variant_value, axis=1), source_id=others.source_id.map(source_link),
                                reading=others.accepted.map({True: "accepted", False: ""}))

@@ -182,3 +182,10 @@ def test_a_supported_claim_accepts_the_seed(claims, variants):
            if verdict == "supported"
            and not group[group.source_id == SEED_ID].accepted.astype(bool).all()]
     assert not bad, f"supported claims whose seed variant is not accepted: {bad}"
+
+
+def test_a_source_named_in_reasoning_reads_as_a_linked_citation():
+    shown = str(pages.with_source_links("signed on 21 August 1937 (src-chinaussr1937), as in cl-119 <b>"))
+    assert 'href="bibliography.html#src-chinaussr1937"' in shown and "(src-chinaussr1937)" not in shown
+    assert '<a href="#cl-119">“' in shown and "in cl-119" not in shown, "another claim: its topic, linked"
+    assert "&lt;b&gt;" in shown, "the reasoning's own text stays escaped"
