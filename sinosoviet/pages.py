@@ -86,15 +86,20 @@ def tools(table_html: str, noun: str, page: int | None = None) -> str:
     return f'<div class="sinosoviet-table-tools" data-noun="{html.escape(noun)}"{paged}>{table_html}</div>'
 
 
+def other_names(row) -> Markup:
+    """A person's or place's other names, one per line: pinyin where it differs, the period
+    spelling, the native script, and (a detail print leaves out) the aliases."""
+    return lines(labelled("Pinyin", row.name_pinyin) if text(row.name_pinyin) != text(row.name) else "",
+                 labelled("Period spelling", row.name_period), text(row.name_native),
+                 details=(labelled("Also", row.aliases),))
+
+
 def people_concordance(people: pd.DataFrame) -> HTML:
     rows = active(people)
     rows = rows.assign(index_name=[sort_name(r) for r in rows.itertuples()])
     rows = rows.assign(order=rows.index_name.map(sort_key)).sort_values(["order", "id"])
     rows = rows.assign(
-        names=[lines(labelled("Pinyin", r.name_pinyin) if text(r.name_pinyin) != text(r.name) else "",
-                     labelled("Period spelling", r.name_period), text(r.name_native),
-                     details=(labelled("Also", r.aliases),))
-               for r in rows.itertuples()],
+        names=[other_names(r) for r in rows.itertuples()],
         who=[lines(", ".join(x for x in (text(r.nationality), life(r)) if x), text(r.role)) for r in rows.itertuples()])
     return HTML(tools(table(rows, {"index_name": "Name", "names": "Other names", "who": "Who"},
                             f"{len(rows)} people, alphabetical by surname", row_ids=list(rows.id)), "people"))
@@ -114,10 +119,7 @@ def places_concordance(places: pd.DataFrame) -> HTML:
     rows = active(places)
     rows = rows.assign(order=rows.name.map(sort_key)).sort_values(["order", "id"])
     rows = rows.assign(
-        names=[lines(labelled("Pinyin", r.name_pinyin) if text(r.name_pinyin) != text(r.name) else "",
-                     labelled("Period spelling", r.name_period), text(r.name_native),
-                     details=(labelled("Also", r.aliases),))
-               for r in rows.itertuples()],
+        names=[other_names(r) for r in rows.itertuples()],
         where=[lines(", ".join(x for x in (text(r.kind), text(r.country_1930s) and f"held by {text(r.country_1930s)}") if x),
                      details=("" if pd.isna(r.lat) else f"{r.lat:.2f}, {r.lon:.2f}", gazetteer_links(r)))
                for r in rows.itertuples()])
