@@ -275,6 +275,16 @@ def joined(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def listed_authors(author: str) -> str:
+    """Authors as a bibliography lists them: the first inverted for alphabetical order, the others
+    in reading order ("Wilbur, C. Martin, and Julie Lien-ying How"); a body's name as it is."""
+    names = [n.strip() for n in author.split(";") if n.strip()]
+    if len(names) < 2:
+        return author
+    rest = [" ".join(n.split(", ", 1)[::-1]) for n in names[1:]]
+    return ", ".join([names[0]] + rest[:-1]) + ", and " + rest[-1]
+
+
 def reference(source, roles: dict[str, list[str]] | None = None) -> Markup:
     """One source as a reference: Author (year). Title. Edited by …. Translated by …. Publisher.
     Link (shown by its host). A work with no named author is listed by its title; an edited work
@@ -282,6 +292,7 @@ def reference(source, roles: dict[str, list[str]] | None = None) -> Markup:
     author, year, title, publisher, url = (text(getattr(source, f)) for f in ("author", "year", "title", "publisher", "url"))
     roles = roles or {}
     editors, translators = roles.get("editor", []), roles.get("translator", [])
+    author = listed_authors(author)
     if author and editors and not roles.get("author"):
         author, editors = f"{author} ({'eds.' if len(editors) > 1 else 'ed.'})", []
     title = Markup("<em>{}</em>" if source.kind == "book" else "“{}”").format(title)

@@ -58,13 +58,45 @@ def html_table(headers: list[str], rows, caption: str | None = None, row_ids=Non
             f'<table class="sinosoviet-data">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>')
 
 
+def field_titles(spec) -> dict[str, str]:
+    """Each data field's title as the chart's encodings and tooltips give it to readers; a field
+    given two different titles keeps none (neither would be right for the whole column)."""
+    found: dict[str, set[str]] = {}
+
+    def walk(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("field"), str) and isinstance(node.get("title"), str):
+                found.setdefault(node["field"], set()).add(node["title"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(spec)
+    return {field: titles.pop() for field, titles in found.items() if len(titles) == 1}
+
+
+def column_label(column: str, titles: dict[str, str]) -> str:
+    """A column's heading in a chart's data table: the chart's own title for the field, else the
+    field name in words ("estimate_best" -> "Estimate best")."""
+    if column in titles:
+        return titles[column]
+    if column == "id":
+        return "ID"
+    words = column.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
 def data_table(spec: dict) -> str:
     """The chart's data as escaped HTML tables inside a <details> element."""
     tables = []
+    titles = field_titles(spec)
     for _, rows in tabular_datasets(spec):
         columns = list(dict.fromkeys(k for r in rows for k in r))
         from .pages import readable_cell  # here: pages builds its tables with html_table
-        tables.append(html_table(columns, ([readable_cell(c, r.get(c)) for c in columns] for r in rows)))
+        headers = [column_label(c, titles) for c in columns]
+        tables.append(html_table(headers, ([readable_cell(c, r.get(c)) for c in columns] for r in rows)))
     if not tables:
         return ""
     return "<details class=\"sinosoviet-chart-data\"><summary>Data shown in this chart</summary>" + "".join(tables) + "</details>"

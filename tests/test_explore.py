@@ -253,3 +253,17 @@ def test_chart_data_tables_read_as_numbers_dates_and_citations():
                                           ' <span title="src-x">&lt;b&gt;“X”<i>y</i></span>')
     assert str(cell).startswith('<a href="bibliography.html#src-garver1988">Garver 1988, p. 53</a>; ')
     assert "<i>" not in str(cell) and "&lt;b&gt;" in str(cell)
+
+
+def test_chart_data_tables_head_their_columns_in_words():
+    from sinosoviet.render import data_table
+
+    spec = {"datasets": {"d": [{"id": "ad-1", "estimate_best": 885, "value": 3}]},
+            "encoding": {"x": {"field": "value", "title": "Aircraft"},
+                         "tooltip": [{"field": "value", "title": "Aircraft"}]}}
+    head = data_table(spec).split("<tbody>")[0]
+    assert '>ID</th>' in head and '>Estimate best</th>' in head and '>Aircraft</th>' in head
+    assert "estimate_best" not in head and ">value<" not in head
+    # a field the chart titles in two ways is named by the field, not by either title
+    spec["encoding"]["y"] = {"field": "value", "title": "Count"}
+    assert '>Value</th>' in data_table(spec)

@@ -220,3 +220,12 @@ def test_one_search_box(browser, book_server, viewport):
                                      "els => els.filter(e => e.getBoundingClientRect().width > 0).length")
     tab.context.close()
     assert boxes == 1
+
+
+def test_bibliography_lists_co_authors_in_reading_order():
+    from sinosoviet.pages import listed_authors
+
+    assert listed_authors("Wilbur, C. Martin; How, Julie Lien-ying") == "Wilbur, C. Martin, and Julie Lien-ying How"
+    assert listed_authors("A, B; C, D; E, F") == "A, B, D C, and F E"
+    assert listed_authors("Garver, John W.") == "Garver, John W."
+    assert listed_authors("GlobalSecurity.org") == "GlobalSecurity.org"
