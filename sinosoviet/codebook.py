@@ -164,7 +164,8 @@ applied in this order:
 
 1. **`unresolved`**: no source other than the article (or a text that repeats the article's
    words) confirms or contradicts the statement, or the statement is an opinion that no source
-   tests. Only this verdict may rest on the article alone; every other verdict has at least one
+   tests, or sources confirm only part of it while a figure, date, name or event that it
+   asserts rests on the article alone (the reasoning says which part is confirmed). Only this verdict may rest on the article alone; every other verdict has at least one
    variant from another source.
 2. **`wrong`**: the sources show that the statement's main assertion is false: the event,
    relation or figure it is about did not happen, or not as stated (the second united front did
@@ -176,7 +177,8 @@ applied in this order:
 4. **`contested`**: the sources disagree with one another on the point (several figures for one
    quantity, several dates for one event), or the point is an interpretation that historians
    argue, and the article gives one version as settled. The reasoning names each side.
-5. **`supported`**: at least one source other than the article states the same thing, and no
+5. **`supported`**: sources other than the article state the same thing, each of its figures,
+   dates, names and events confirmed by at least one of them, and no
    source read contradicts it in a figure, date or name (a slip that a source corrects in its
    own text, or a date that belongs to a different step of the same event, is explained in the
    reasoning and does not count). A spelling, transliteration or
