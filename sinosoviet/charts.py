@@ -545,8 +545,8 @@ def air_war_chart(air_war: pd.DataFrame, start: str, end: str) -> alt.Chart:
     ))
 
 
-VERDICT_ORDER = ["supported", "contested", "partly_wrong", "wrong", "unresolved"]
-VERDICT_COLOURS = [PALETTE[2], PALETTE[1], PALETTE[4], PALETTE[3], "#999999"]
+VERDICT_ORDER = ["supported", "partly_supported", "contested", "partly_wrong", "wrong", "unresolved"]
+VERDICT_COLOURS = [PALETTE[2], PALETTE[5], PALETTE[1], PALETTE[4], PALETTE[3], "#999999"]
 
 
 def verdicts_chart(claims: pd.DataFrame) -> alt.Chart:
@@ -565,7 +565,7 @@ def verdicts_chart(claims: pd.DataFrame) -> alt.Chart:
     ).transform_calculate(verdict_order=f"indexof({VERDICT_ORDER}, datum.verdict)").properties(
         title="The seed article's statements, by section and verdict",
         description="Stacked horizontal bars: for each section of the seed article, how many of its statements "
-                    "the claims ledger finds supported, contested, partly wrong, wrong or unresolved.",
+                    "the claims ledger finds supported, partly supported, contested, partly wrong, wrong or unresolved.",
     ))
 
 

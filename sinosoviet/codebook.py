@@ -164,8 +164,7 @@ applied in this order:
 
 1. **`unresolved`**: no source other than the article (or a text that repeats the article's
    words) confirms or contradicts the statement, or the statement is an opinion that no source
-   tests, or sources confirm only part of it while a figure, date, name or event that it
-   asserts rests on the article alone (the reasoning says which part is confirmed). Only this verdict may rest on the article alone; every other verdict has at least one
+   tests. Only this verdict may rest on the article alone; every other verdict has at least one
    variant from another source.
 2. **`wrong`**: the sources show that the statement's main assertion is false: the event,
    relation or figure it is about did not happen, or not as stated (the second united front did
@@ -177,22 +176,26 @@ applied in this order:
 4. **`contested`**: the sources disagree with one another on the point (several figures for one
    quantity, several dates for one event), or the point is an interpretation that historians
    argue, and the article gives one version as settled. The reasoning names each side.
-5. **`supported`**: sources other than the article state the same thing, each of its figures,
-   dates, names and events confirmed by at least one of them, and no
-   source read contradicts it in a figure, date or name (a slip that a source corrects in its
-   own text, or a date that belongs to a different step of the same event, is explained in the
-   reasoning and does not count). A spelling, transliteration or
-   translation of a name that still points to one person or place ("U Payfu" for Wu Peifu), or a
-   later name for the same body or place (Ulan Bator for Urga), does not count against a
-   statement; the reasoning records it, with any qualification of emphasis.
+5. **`partly_supported`**: sources other than the article confirm the main assertion and none
+   contradicts any part of it, but a figure, date, name or event that the statement asserts
+   rests on the article alone. The reasoning says which part is confirmed and which is not.
+6. **`supported`**: sources other than the article state the same thing, each of its figures,
+   dates, names and events confirmed by at least one of them, and no source read contradicts it
+   in a figure, date or name (a slip that a source corrects in its own text, or a date that
+   belongs to a different step of the same event, is explained in the reasoning and does not
+   count). A spelling, transliteration or translation of a name that still points to one person
+   or place ("U Payfu" for Wu Peifu), or a later name for the same body or place (Ulan Bator for
+   Urga), does not count against a statement; the reasoning records it, with any qualification
+   of emphasis.
 
 A statement whose reasoning calls it wrong, mistaken, garbled or in need of correcting is never
 `supported`.
 
 In `claim_variants.csv`, `accepted` marks the variants whose version the claim's reasoning accepts
 as the best-supported reading, following the verdict: the seed variant and the variants that
-agree with it for `supported`; never the seed variant, but the variants cited for the correct
-reading, for `wrong` and `partly_wrong`; only the variants the reasoning prefers for `contested`
+agree with it for `supported`; never the seed variant, but the variants that confirm a part, for
+`partly_supported`; never the seed variant, but the variants cited for the correct reading, for
+`wrong` and `partly_wrong`; only the variants the reasoning prefers for `contested`
 (none where it prefers none); none for `unresolved`. Where the reasoning does not say which
 reading it prefers, every variant is `false`.
 

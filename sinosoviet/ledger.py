@@ -15,6 +15,7 @@ def ledger_facts(claims: pd.DataFrame, variants: pd.DataFrame) -> dict[str, int]
     return {
         "claims_total": len(claims),
         "claims_supported": int(verdicts.get("supported", 0)),
+        "claims_partly_supported": int(verdicts.get("partly_supported", 0)),
         "claims_contested": int(verdicts.get("contested", 0)),
         "claims_partly_wrong": int(verdicts.get("partly_wrong", 0)),
         "claims_wrong": int(verdicts.get("wrong", 0)),

@@ -17,8 +17,8 @@ from markupsafe import Markup
 from .data import active, author_year, load, source_refs
 from .render import html_table
 
-VERDICT_LABELS = {"supported": "Supported", "contested": "Contested", "partly_wrong": "Partly wrong", "wrong": "Wrong",
-                  "unresolved": "Unresolved"}
+VERDICT_LABELS = {"supported": "Supported", "partly_supported": "Partly supported", "contested": "Contested",
+                  "partly_wrong": "Partly wrong", "wrong": "Wrong", "unresolved": "Unresolved"}
 
 
 def text(value) -> str:

@@ -189,3 +189,14 @@ def test_a_source_named_in_reasoning_reads_as_a_linked_citation():
     assert 'href="bibliography.html#src-chinaussr1937"' in shown and "(src-chinaussr1937)" not in shown
     assert '<a href="#cl-119">“' in shown and "in cl-119" not in shown, "another claim: its topic, linked"
     assert "&lt;b&gt;" in shown, "the reasoning's own text stays escaped"
+
+
+def test_a_partly_supported_claim_accepts_what_confirms_it_but_not_the_seed(claims, variants):
+    found = [(c, group) for c, verdict, group in accepted_by_claim(claims, variants) if verdict == "partly_supported"]
+    assert found, "no partly supported claim: the check below would pass on nothing"
+    bad = [c for c, group in found
+           if group[group.source_id == SEED_ID].accepted.astype(bool).any()
+           or not group[group.source_id != SEED_ID].accepted.astype(bool).any()]
+    assert not bad, f"partly supported claims that accept the seed or nothing that confirms them: {bad}"
+    vague = [c for c, _ in found if "article alone" not in claims.set_index("id").reasoning[c]]
+    assert not vague, f"partly supported claims whose reasoning does not say which part rests on the article alone: {vague}"
