@@ -558,7 +558,7 @@ def verdicts_chart(claims: pd.DataFrame) -> alt.Chart:
         y=alt.Y("section:N", sort=sections, title=None),
         color=alt.Color("verdict:N", sort=VERDICT_ORDER, title="Verdict",
                         scale=alt.Scale(domain=VERDICT_ORDER, range=VERDICT_COLOURS),
-                        legend=alt.Legend(columns=2, labelExpr="replace(datum.label, '_', ' ')")),
+                        legend=alt.Legend(columns=1, labelExpr="replace(datum.label, '_', ' ')")),
         order=alt.Order("verdict_order:Q"),
         tooltip=[alt.Tooltip("section:N", title="Section"), alt.Tooltip("verdict:N", title="Verdict"),
                  alt.Tooltip("claims:Q", title="Claims")],
