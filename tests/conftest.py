@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from sinosoviet.book.browser import launch, serve
+from visits import visit
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
@@ -29,7 +30,7 @@ def book_pages() -> list[str]:
 # the 2-core machine; only their order matters), so that the short tests fill in at the end and
 # both workers finish together.
 COST = {"tests/test_jupyterlab.py": 90, "tests/test_pdf.py": 25, "page": 10, "notebook": 10}
-PAGE_TEST = re.compile(r"^(tests/test_pages\.py)::\w+\[(?P<page>[^\]]+\.html)\]$")
+PAGE_TEST = re.compile(r"^tests/test_(pages|phone|speed)\.py::\w+\[(?P<page>[^\]]+?\.html)(-[^\]]*)?\]$")
 
 
 def unit(nodeid: str) -> str:
@@ -71,6 +72,20 @@ def book_server():
     server = serve(HTML, compressed=True)  # as a static host serves it: the .br and .gz copies
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def visits(browser, book_server):
+    """visits(page, size="desktop"): the one visit to a page in a window of that size on this
+    worker (tests/visits.py), made on first use and shared by every check of the page as loaded."""
+    cache: dict[tuple[str, str], dict] = {}
+
+    def get(page: str, size: str = "desktop") -> dict:
+        if (page, size) not in cache:
+            cache[page, size] = visit(browser, book_server, page, size)
+        return cache[page, size]
+
+    return get
 
 
 @pytest.fixture(scope="session")

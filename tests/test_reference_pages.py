@@ -162,7 +162,7 @@ def test_print_build_links_sources_within_its_single_page():
 
 
 # In the browser: the reference tables search and page, fit a phone, and the theme shows one search box.
-from test_pages import PHONE, open_page  # noqa: E402
+from visits import PHONE, open_page  # noqa: E402
 
 
 def visible_rows(tab, selector: str) -> int:
