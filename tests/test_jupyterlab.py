@@ -8,12 +8,13 @@ in JupyterLab's own kernel, and an explorer redraws when a control changes.
 Why most notebooks are read with their stored outputs rather than re-run here: nbval (`make test`
 runs it on every notebook) re-executes each notebook and compares every output with the stored
 one in full, chart specs included (a chart's output is its Vega-Lite spec, byte-identical for the
-same code and data; nbval skips only widget model ids). So the stored outputs *are* what the code
-produces today, and what remains to prove in JupyterLab is that JupyterLab draws them: that is
-checked for every chart of every notebook, counted against the notebook file. What needs a live
-kernel is run live: Run All of a whole chapter (RUN_ALL: the chapter with the most charts), which
-proves that a notebook runs in JupyterLab and that what it draws there is what was stored, and the
-explorers, whose charts are widgets (their state is not stored) and draw only from a kernel.
+same code and data; nbval leaves out only what differs from run to run: widget model ids,
+execution counts, output metadata). So the stored outputs *are* what the code produces today, and
+what remains to prove in JupyterLab is that JupyterLab draws them: that is checked for every chart
+of every notebook, counted against the notebook file. What needs a live kernel is run live: Run
+All of a whole chapter (RUN_ALL: the chapter with the most charts), which proves that a notebook
+runs in JupyterLab's kernel and draws there as many charts as it stores, and the explorers, whose
+charts are widgets (their state is not stored) and draw only from a kernel.
 
 JupyterLab serves a copy of the notebooks (and autosave is off), so a run never writes to the
 committed files."""
@@ -133,7 +134,11 @@ def accept_dialogs(page) -> None:
             return
         print("JupyterLab dialog accepted:", " ".join(dialogs.first.inner_text().split())[:200])
         dialogs.first.locator(".jp-mod-accept").first.click()
-        dialogs.first.wait_for(state="detached", timeout=5_000)
+        try:
+            page.wait_for_function("n => document.querySelectorAll('.jp-Dialog').length < n",
+                                   arg=dialogs.count() + 1, timeout=5_000, polling=100)
+        except TimeoutError:
+            pass  # the loop looks again
 
 
 def menu(page, name: str, item: str) -> None:
