@@ -52,7 +52,7 @@ notebooks: $(STAMP)
 
 # The print edition: the single-page build printed by headless Chromium once every chart has drawn,
 # as a book (sinosoviet/book/pdf.py: title page, contents, bookmarks, page numbers, running heads).
-# Its tests read the PDF with Debian's poppler-utils (pdftotext, pdffonts), installed when missing.
+# Its tests read the PDF with Debian's poppler-utils (pdftotext, pdffonts, pdftohtml), installed when missing.
 PRINT := _build/print/_build/singlehtml
 pdf: sources chromium
 	@command -v pdftotext >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null)
