@@ -11,7 +11,7 @@ AXE_VERSION := 4.12.1
 AXE_SHA256  := 66a8aaa95a8b044a7fd74a5435873bf04ff65a1ca75567c921b7509742085a14
 AXE         := $(VENV)/share/axe-core/axe.min.js
 
-.PHONY: book test notebooks pdf fonts bench data-release chromium clean
+.PHONY: sources book test notebooks pdf fonts bench data-release chromium clean
 .DEFAULT_GOAL := book
 
 # uv (pinned, from the package registry) installs the complete lock in seconds; where it cannot
@@ -33,8 +33,17 @@ $(STAMP): requirements.txt pyproject.toml
 # data that fail validation or a notebook that raises stop make before the build.
 # `make notebooks` re-executes every notebook.
 # Then every text file of the book is also written as .gz and .br, for hosts that serve those.
-book: $(STAMP)
+# The HTML book and the print edition (make pdf) both start from `sources`: the notebooks brought
+# up to date, and the charts' JavaScript bundle made once (it is kept in the venv, and each build
+# would otherwise make it at its start). After that the two builds share no writable folder (this
+# one writes _build/html and _build/.doctrees, the print build _build/print and _build/pdf), so
+# make test runs them side by side, one on each core.
+sources: $(STAMP)
 	$(BIN)/python -m sinosoviet.book.notebooks refresh notebooks/*.ipynb
+	$(BIN)/python -c 'from types import SimpleNamespace as Config; from sinosoviet.book.sphinxext import add_static; \
+	  add_static(None, Config(html_static_path=[], templates_path=[], html_context=None))'
+
+book: sources
 	$(JB) build . --path-output . --warningiserror --nitpick --keep-going --quiet
 	$(BIN)/python -m sinosoviet.book.compress _build/html
 
@@ -43,9 +52,9 @@ notebooks: $(STAMP)
 
 # The print edition: the single-page build printed by headless Chromium once every chart has drawn,
 # as a book (sinosoviet/book/pdf.py: title page, contents, bookmarks, page numbers, running heads).
-# Its tests read the PDF with Debian's poppler-utils (pdftotext, pdffonts), installed when missing.
+# Its tests read the PDF with Debian's poppler-utils (pdftotext, pdffonts, pdftohtml), installed when missing.
 PRINT := _build/print/_build/singlehtml
-pdf: $(STAMP) chromium
+pdf: sources chromium
 	@command -v pdftotext >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null)
 	$(JB) build . --builder singlehtml --path-output _build/print --warningiserror --nitpick --keep-going --quiet
 	$(BIN)/python -m sinosoviet.book.pdf $(PRINT) book/introduction.html _build/pdf/book.pdf
@@ -97,9 +106,12 @@ $(AXE): Makefile
 	echo "$(AXE_SHA256)  $(@D)/package/axe.min.js" | sha256sum --check --quiet
 	mv $(@D)/package/axe.min.js $@ && rm -rf $(@D)/package $(@D)/axe-core-$(AXE_VERSION).tgz && touch $@
 
-# Both cores: pytest-xdist, one browser (and book server) per worker; tests/conftest.py keeps each
-# notebook, each module with shared fixtures and each page's visits on one worker, longest first.
-test: $(STAMP) chromium $(AXE) book pdf
+# Both cores: the HTML book and the PDF built side by side (with axe-core's download), then
+# pytest-xdist, one browser (and book server) per worker; tests/conftest.py keeps each notebook,
+# each module with shared fixtures and each page's tests (which share one visit per window size)
+# on one worker, longest first.
+test: $(STAMP) chromium
+	$(MAKE) --no-print-directory -j2 $(AXE) book pdf
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 clean:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from sinosoviet.book.browser import launch, serve
+from visits import visit
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
@@ -23,13 +24,26 @@ def book_pages() -> list[str]:
 
 # How `make test` shares the suite between two workers (pytest-xdist, `-n 2 --dist loadgroup`).
 # A unit of work runs whole on one worker: a module's tests share its module-scoped fixtures (one
-# JupyterLab, one PDF text), and an nbval notebook's cells share one kernel and run in order. The
-# page tests are the exception: they are split page by page (each worker caches its own visits),
-# as together they are the longest module. Units start longest first (rough seconds, measured on
-# the 2-core machine; only their order matters), so that the short tests fill in at the end and
-# both workers finish together.
-COST = {"tests/test_jupyterlab.py": 90, "tests/test_pdf.py": 25, "page": 10, "notebook": 10}
-PAGE_TEST = re.compile(r"^(tests/test_pages\.py)::\w+\[(?P<page>[^\]]+\.html)\]$")
+# JupyterLab session, one PDF text), and an nbval notebook's cells share one kernel and run in
+# order. The page tests of test_pages, test_phone and test_speed are grouped by page instead, across
+# the three modules, since they share that page's visits (the `visits` fixture, one cache per
+# worker). Units start longest first, so that the short ones fill in at the end and both workers
+# finish together: COST gives rough seconds, measured on the 2-core machine (only their order
+# matters); other pages, notebooks and modules take the defaults at the end.
+COST = {
+    "tests/test_jupyterlab.py": 40,
+    # pages: a desktop visit (with axe-core, slow on long pages) and a phone visit; on p1 and p5
+    # the timeline's controls are also worked, each in a visit of its own
+    "page:notebooks/reading-the-source.html": 20, "page:notebooks/p5-1937-1939.html": 20,
+    "page:notebooks/p1-1923-1927.html": 15, "page:notebooks/data.html": 11, "page:notebooks/names.html": 10,
+    "page:notebooks/chronology.html": 10,
+    "tests/test_gazetteer.py": 12, "tests/test_explore_page.py": 12, "tests/test_explore.py": 10,
+    "tests/test_package.py": 10, "tests/test_reference_pages.py": 9, "tests/test_reuse.py": 7,
+    "tests/test_speed.py": 6, "tests/test_freshness.py": 6, "tests/test_release.py": 5, "tests/test_citations.py": 4,
+    "tests/test_pdf.py": 4,
+    "page": 6, "notebook": 4,
+}
+PAGE_TEST = re.compile(r"^tests/test_(pages|phone|speed)\.py::\w+\[(?P<page>[^\]]+?\.html)(-[^\]]*)?\]$")
 
 
 def unit(nodeid: str) -> str:
@@ -40,7 +54,7 @@ def unit(nodeid: str) -> str:
 
 def cost(scope: str) -> float:
     kind = "page" if scope.startswith("page:") else "notebook" if scope.endswith(".ipynb") else scope
-    return COST.get(kind, 1)
+    return COST.get(scope, COST.get(kind, 2))
 
 
 def pytest_collection_modifyitems(config, items):
@@ -71,6 +85,20 @@ def book_server():
     server = serve(HTML, compressed=True)  # as a static host serves it: the .br and .gz copies
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def visits(browser, book_server):
+    """visits(page, size="desktop"): the one visit to a page in a window of that size on this
+    worker (tests/visits.py), made on first use and shared by every check of the page as loaded."""
+    cache: dict[tuple[str, str], dict] = {}
+
+    def get(page: str, size: str = "desktop") -> dict:
+        if (page, size) not in cache:
+            cache[page, size] = visit(browser, book_server, page, size)
+        return cache[page, size]
+
+    return get
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import HTML
 from sinosoviet import data
-from test_pages import open_page
+from visits import open_page
 
 PAGE = "notebooks/explore.html"
 MARKS = "#explore-events g.mark-symbol.role-mark path"

@@ -2,7 +2,8 @@
 bookmarks, page numbers and running heads, every chapter, chart and figure number, every glyph in
 an embedded font, nothing from the screen, no link to the machine that printed it.
 
-Page texts come from Debian's poppler-utils (pdftotext, pdffonts; `make pdf` installs them)."""
+Page texts and fonts come from Debian's poppler-utils (pdftotext, pdffonts, pdftohtml; `make pdf`
+installs them), read once per module where several tests share them."""
 from __future__ import annotations
 
 import json
@@ -11,6 +12,7 @@ import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 import yaml
@@ -174,19 +176,19 @@ def test_every_font_is_embedded_and_no_glyph_is_drawn(reader):
     assert any("NotoSansCJKsc" in line for line in listing), "the book's CJK font is not embedded"
 
 
-def test_every_cjk_character_is_set_in_the_cjk_font(pages, reader):
+def test_every_cjk_character_is_set_in_the_cjk_font(pages):
     """Each run of Chinese or Japanese text is set in the Noto CJK subset, not drawn as a box by a
-    font without it, and every CJK character of the book's text and data that the PDF prints is there."""
+    font without it, and every CJK character of the book's text and data that the PDF prints is there.
+    The runs are poppler's (pdftohtml -xml): a run of text ends wherever the font changes, and
+    names the font its glyphs are drawn from."""
     cjk_pages = [n for n, page in enumerate(pages) if any(fonts.in_ranges(c, CJK) for c in page)]
     assert len(cjk_pages) >= 5
-    runs: list[tuple[str, str]] = []
-
-    def visit(text, cm, tm, font, size):
-        if font and any(fonts.in_ranges(c, CJK) for c in text):
-            runs.append((str(font.get("/BaseFont", "")), text))
-    for n in cjk_pages:
-        reader.pages[n].extract_text(visitor_text=visit)
+    document = ElementTree.fromstring(poppler("pdftohtml", "-xml", "-i", "-q", "-stdout", str(PDF)))
+    font_names = {spec.get("id"): spec.get("family", "") for spec in document.iter("fontspec")}  # ids: the whole PDF's
+    runs = [(font_names[run.get("font")], "".join(run.itertext())) for run in document.iter("text")]
+    runs = [(font, text) for font, text in runs if any(fonts.in_ranges(c, CJK) for c in text)]
     assert runs
+    print(f"\n{len(runs)} runs of CJK text on {len(cjk_pages)} pages, in {sorted({font for font, _ in runs})}")
     wrong = {font for font, _ in runs if "NotoSansCJK" not in font}
     assert not wrong, f"CJK text set in {wrong}"
     printed = {c for _, text in runs for c in text if fonts.in_ranges(c, CJK)}

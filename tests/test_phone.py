@@ -6,42 +6,30 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError
 
 from conftest import HTML, book_pages
-from test_pages import PHONE, open_page, wait_for_charts
+from visits import DESKTOP, PHONE, open_page, wait_for_charts
 
-DESKTOP = {"width": 1400, "height": 900}
 SMALLEST_TEXT = 11  # CSS px
 CHART_PAGES = [p for p in book_pages() if 'class="sinosoviet-chart"' in (HTML / p).read_text(encoding="utf-8")]
 
-# Each SVG text element's size as drawn: its computed font size times the SVG's scale on screen
-# (rendered width over the width of its own coordinate system, the viewBox).
-MEASURE = """els => els.flatMap(el => [...el.querySelectorAll('svg')].slice(0, 1).flatMap(svg => {
-  const box = svg.viewBox && svg.viewBox.baseVal && svg.viewBox.baseVal.width
-    ? svg.viewBox.baseVal.width : parseFloat(svg.getAttribute('width'));
-  const scale = svg.getBoundingClientRect().width / box;
-  const chartRight = svg.getBoundingClientRect().right;
-  return [...svg.querySelectorAll('text')]
-    .filter(t => t.textContent.trim() && t.getBoundingClientRect().width > 0)
-    .map(t => ({chart: el.id, text: t.textContent.trim().slice(0, 40), right: chartRight,
-                px: parseFloat(getComputedStyle(t).fontSize) * scale}));
-}))"""
+SIZES = ["phone-390", "desktop-1400"]  # the shared visits' window sizes (tests/visits.py)
 
 
-def measure(browser, base: str, page: str, viewport: dict) -> list[dict]:
-    tab, errors, failures = open_page(browser, base, page, viewport=viewport)
-    states = wait_for_charts(tab)
-    texts = tab.eval_on_selector_all(".sinosoviet-chart", MEASURE)
-    tab.context.close()
-    assert not errors and not failures, f"{page}: {errors} {failures}"
-    assert states and not [s for s in states if s["error"]], f"{page}: {states}"
-    return texts
+def measure(visits, page: str, size: str) -> dict:
+    """The page's shared visit in a window of that size, after checking that it loaded cleanly."""
+    seen = visits(page, size)
+    assert not seen["errors"] and not seen["failures"], f"{page}: {seen['errors']} {seen['failures']}"
+    states = seen["charts"]
+    assert states and not [s for s in states if s["error"] or not s["rendered"]], f"{page}: {states}"
+    return seen
 
 
-@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone-390", "desktop-1400"])
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=SIZES)
 @pytest.mark.parametrize("page", CHART_PAGES)
-def test_chart_text_is_readable(browser, book_server, page, viewport):
-    texts = measure(browser, book_server, page, viewport)
+def test_chart_text_is_readable(visits, page, viewport):
+    texts = measure(visits, page, "phone" if viewport is PHONE else "desktop")["texts"]
     assert texts, f"{page}: no chart text found"
     smallest = min(texts, key=lambda t: t["px"])
     # printed for the record (pytest -s): the smallest chart text on each page at each width
@@ -87,28 +75,21 @@ def test_the_year_sliders_narrow_the_timeline(browser, book_server, page):
     last = timeline.locator("input[name=year_from]").get_attribute("max")
     timeline.locator("input[name=year_from]").evaluate(
         "(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})); }", last)
-    tab.wait_for_timeout(300)
+    try:  # until the chart has redrawn, not a fixed pause
+        tab.wait_for_function(f"([el, n]) => {{ const now = ({count})(el); return 0 < now && now < n; }}", arg=[timeline.element_handle(), before],
+                              timeout=3_000, polling=50)
+    except TimeoutError:
+        pass  # the assertion below says what was drawn
     after = timeline.evaluate(count)
     tab.context.close()
     assert 0 < after < before, f"{page}: {before} events drawn, {after} after narrowing to {last}"
     assert not errors and not failures
 
 
-# Text marks drawn by the charts themselves (map labels, row labels), as boxes on the screen; a
-# label hidden on a narrow map (opacity 0) is left out.
-LABEL_BOXES = """els => els.map(el => ({chart: el.id, boxes: [...el.querySelectorAll('svg .mark-text text')]
-  .filter(t => t.textContent.trim() && getComputedStyle(t).opacity !== '0' && t.getAttribute('opacity') !== '0')
-  .map(t => { const r = t.getBoundingClientRect();
-              return {text: t.textContent.trim(), x0: r.left, y0: r.top, x1: r.right, y1: r.bottom}; })}))"""
-
-
-@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone-390", "desktop-1400"])
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=SIZES)
 @pytest.mark.parametrize("page", CHART_PAGES)
-def test_chart_labels_do_not_overprint(browser, book_server, page, viewport):
-    tab, errors, failures = open_page(browser, book_server, page, viewport=viewport)
-    wait_for_charts(tab)
-    charts = tab.eval_on_selector_all(".sinosoviet-chart", LABEL_BOXES)
-    tab.context.close()
+def test_chart_labels_do_not_overprint(visits, page, viewport):
+    charts = visits(page, "phone" if viewport is PHONE else "desktop")["labels"]
     clashes = []
     for chart in charts:
         boxes = chart["boxes"]

@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 import yaml
+from playwright.sync_api import TimeoutError
 
 from conftest import HTML, ROOT, book_pages
 from sinosoviet import data, pages
@@ -162,7 +163,7 @@ def test_print_build_links_sources_within_its_single_page():
 
 
 # In the browser: the reference tables search and page, fit a phone, and the theme shows one search box.
-from test_pages import PHONE, open_page  # noqa: E402
+from visits import PHONE, open_page  # noqa: E402
 
 
 def visible_rows(tab, selector: str) -> int:
@@ -194,7 +195,10 @@ def test_sources_list_pages_searches_and_opens_the_page_of_a_linked_row(browser,
     assert 0 < shown < 25 and "Garver" in tab.inner_text(f"{sources} tbody tr:not([hidden])")
     last = tab.eval_on_selector_all(f"{sources} tbody tr", "trs => trs[trs.length - 1].id")
     tab.evaluate("id => { location.hash = id; }", last)  # a citation's link to a row on the last page
-    tab.wait_for_timeout(200)
+    try:  # until the table has turned to that page, not a fixed pause
+        tab.locator(f"#{last}").wait_for(state="visible", timeout=3_000)
+    except TimeoutError:
+        pass  # the assertion below says so
     assert tab.locator(f"#{last}").is_visible()
     tab.context.close()
     assert not errors and not failures

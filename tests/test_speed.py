@@ -66,9 +66,8 @@ def requests_of_a_visit(browser, base: str, page: str) -> tuple[list[str], objec
     return asked, tab
 
 
-def test_a_page_without_charts_loads_no_vega(browser, book_server):
-    asked, tab = requests_of_a_visit(browser, book_server, "book/introduction.html")
-    tab.context.close()
+def test_a_page_without_charts_loads_no_vega(visits):
+    asked = visits("book/introduction.html")["asked"]
     assert [a for a in asked if a.endswith("introduction.html")], f"the page was not requested: {asked}"
     assert not [a for a in asked if a.endswith(CHART_LIBRARIES + SEARCH_INDEX + ("fontawesome.js",))], asked
 
@@ -106,9 +105,10 @@ def compressed_size(path: str) -> int:
 
 
 @pytest.mark.parametrize("page", CHAPTERS)
-def test_first_visit_to_a_chapter_is_at_most_a_megabyte(browser, book_server, page):
-    asked, tab = requests_of_a_visit(browser, book_server, page)
-    tab.context.close()
+def test_first_visit_to_a_chapter_is_at_most_a_megabyte(visits, page):
+    """Every file asked for in a first visit (a fresh browser context), until every chart has drawn
+    and the network is idle: the page's shared desktop visit (tests/visits.py)."""
+    asked = visits(page)["asked"]
     sizes = {path: compressed_size(path) for path in set(asked)}
     total = sum(sizes.values())
     heaviest = sorted(sizes.items(), key=lambda item: -item[1])[:5]

@@ -114,11 +114,14 @@ def destination_pages(pdf: bytes) -> dict[str, int]:
 def tidy_outline(pdf: bytes, titles: list[str]) -> bytes:
     """Chromium names the bookmark of a heading that opens a named page twice over ("1. 1. The
     first alliance, 1923–1927The first alliance, 1923–1927"): such a bookmark takes its
-    chapter's title."""
-    from pypdf import PdfWriter
-    from pypdf.generic import NameObject, TextStringObject
+    chapter's title. The renamed bookmarks are appended to Chromium's PDF as an incremental update
+    (PDF 1.7, 7.5.6): the changed objects, their cross-reference entries and a trailer pointing to
+    the original's, so the rest of the file is kept byte for byte and need not be rewritten."""
+    from pypdf import PdfReader
+    from pypdf.generic import DictionaryObject, NameObject, NumberObject, TextStringObject
 
-    writer = PdfWriter(clone_from=io.BytesIO(pdf))
+    reader = PdfReader(io.BytesIO(pdf))
+    changed: dict[tuple[int, int], DictionaryObject] = {}
 
     def walk(node):
         while node is not None:
@@ -128,12 +131,34 @@ def tidy_outline(pdf: bytes, titles: list[str]) -> bytes:
                           and t in title), None)
             if clean:
                 item[NameObject("/Title")] = TextStringObject(clean)
+                changed[node.idnum, node.generation] = item
             walk(item.get("/First"))
             node = item.get("/Next")
 
-    walk(writer._root_object["/Outlines"].get("/First"))
+    walk(reader.trailer["/Root"]["/Outlines"].get("/First"))
+    if not changed:
+        return pdf
+    previous = re.findall(rb"startxref\s+(\d+)\s+%%EOF\s*$", pdf)
+    if not previous:
+        raise SystemExit("the printed PDF does not end with a cross-reference offset")
     out = io.BytesIO()
-    writer.write(out)
+    out.write(pdf if pdf.endswith(b"\n") else pdf + b"\n")
+    offsets = {}
+    for (number, generation), item in sorted(changed.items()):
+        offsets[number, generation] = out.tell()
+        out.write(f"{number} {generation} obj\n".encode())
+        item.write_to_stream(out)
+        out.write(b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n")
+    for (number, generation), offset in sorted(offsets.items()):
+        out.write(f"{number} 1\n{offset:010d} {generation:05d} n \n".encode())
+    trailer = DictionaryObject({NameObject(key): reader.trailer.raw_get(key)
+                                for key in ("/Size", "/Root", "/Info", "/ID") if key in reader.trailer})
+    trailer[NameObject("/Prev")] = NumberObject(int(previous[-1]))
+    out.write(b"trailer\n")
+    trailer.write_to_stream(out)
+    out.write(f"\nstartxref\n{xref}\n%%EOF\n".encode())
     return out.getvalue()
 
 
