@@ -17,6 +17,8 @@ import sys
 from pathlib import Path
 
 import vl_convert
+from sphinx.builders.html import _file_checksum
+from sphinx.builders.html._assets import _JavaScript
 from docutils import nodes
 from markupsafe import Markup
 from sphinx.util import logging
@@ -106,22 +108,54 @@ def describe_page(app, pagename, templatename, context, doctree) -> None:
     context["metatags"] = context.get("metatags", "") + f'<meta name="description" content="{html.escape(text)}" />\n'
 
 
+def deferred(script):
+    """The script, run once the page is parsed instead of holding up its first paint: every
+    script with a file of its own (none of them writes into the page as it is parsed; they wait for
+    DOMContentLoaded, which deferred scripts still run before), in the same order. Inline scripts
+    (settings the deferred ones read) stay as they are, and still run first."""
+    attributes = dict(getattr(script, "attributes", {}))
+    filename = getattr(script, "filename", script)
+    if not filename or attributes.get("body") or attributes.get("type") == "module" or "async" in attributes:
+        return script
+    return _JavaScript(filename, priority=getattr(script, "priority", 500), **{**attributes, "defer": "defer"})
+
+
 def tidy_page(app, pagename, templatename, context, doctree) -> None:
     """Drop repeated scripts (Jupyter Book 1 sets up sphinx-togglebutton and sphinx-thebe twice,
     and two `const THEBE_JS_URL` declarations are a console error) and thebe, whose live-code
-    loader would fetch from unpkg: readers run notebooks through the launch buttons instead."""
+    loader would fetch from unpkg: readers run notebooks through the launch buttons instead.
+    A page without charts loads no chart script; a page with charts loads sinosoviet-charts.js,
+    which fetches the vega bundle itself once the text has been painted. Every script with a
+    file is deferred (the search page's own, which Sphinx's search reads in order, excepted)."""
     charts = any(marker in context.get("body", "") for marker in CHART_MARKERS)
+    design = re.search(r'class="[^"]*\bsd-', context.get("body", "")) is not None
     seen, kept = set(), []
     for script in context.get("script_files", []):
         body = getattr(script, "attributes", {}).get("body", "")
         key = (str(script), body)
+        filename = getattr(script, "filename", script)
         if key in seen or "thebe" in str(script) or "THEBE_JS_URL" in body:
             continue
-        if getattr(script, "filename", script) in CHART_SCRIPTS and not charts:
+        if filename in CHART_SCRIPTS and not charts:
             continue  # a page without charts needs no chart libraries (the bundle is 0.9 MB)
+        if filename == f"_static/{BUNDLE}" or filename == BUNDLE:
+            continue  # fetched by sinosoviet-charts.js after the first paint
         seen.add(key)
-        kept.append(script)
+        if filename in ("sinosoviet-charts.js", "_static/sinosoviet-charts.js"):
+            bundle = context["pathto"](f"_static/{BUNDLE}", 1)
+            checksum = _file_checksum(Path(app.outdir), f"_static/{BUNDLE}")
+            script = _JavaScript(filename, priority=script.priority,
+                                 **{**script.attributes, "data-vega": bundle + (f"?v={checksum}" if checksum else "")})
+        kept.append(script if pagename == "search" else deferred(script))
     context["script_files"] = kept
+    # thebe's stylesheet styles only thebe, which is dropped above, and sphinx-design's (which Jupyter
+    # Book always loads) only its cards, grids and tabs, which a page may not have: fewer requests
+    # before the first paint
+    unused = ["thebe"] + ([] if design else ["sphinx-design", "design-tabs"])
+    context["css_files"] = [css for css in context.get("css_files", [])
+                            if not any(name in str(getattr(css, "filename", css)) for name in unused)]
+    context["script_files"] = [js for js in context["script_files"]
+                               if not any(name in str(getattr(js, "filename", js) or "") for name in unused)]
     if "body" in context and app.builder.name == "singlehtml":
         # citations and the generated tables link to the bibliography page, which in the
         # single-page (print) build is a part of this very page
@@ -135,10 +169,20 @@ def without_scripts(markup: str, *names: str) -> Markup:
     return Markup(re.sub(rf'\s*<script\b[^>]*\bsrc="[^"]*(?:{pattern})[^"]*"[^>]*>\s*</script>', "", str(markup)))
 
 
+def lighter_head(markup: str) -> Markup:
+    """Template filter for the theme's head: without its `preload` links for the two scripts it
+    runs deferred at the end of the page (preloaded, they are fetched first, beside the
+    stylesheets), and with Sphinx's basic.css linked directly instead of through styles/theme.css,
+    a stylesheet whose only rule is `@import "../basic.css"` (one request waiting on another)."""
+    markup = re.sub(r'\s*<link rel="preload" as="script" href="[^"]*"\s*/?>', "", str(markup))
+    return Markup(re.sub(r'href="([^"]*_static/)styles/theme\.css(\?[^"]*)?"', r'href="\1basic.css"', markup))
+
+
 def add_template_filters(app) -> None:
     templates = getattr(app.builder, "templates", None)
     if templates is not None and hasattr(templates, "environment"):
         templates.environment.filters["without_scripts"] = without_scripts
+        templates.environment.filters["lighter_head"] = lighter_head
 
 
 FONT = "vendor/fontawesome/webfonts/fa-solid-900.woff2"
@@ -197,11 +241,12 @@ def setup(app):
     app.connect("source-read", check_notebook)
     app.connect("doctree-read", anchor_sources)
     # a module: its top-level names stay out of the global scope the theme's scripts share
-    app.add_js_file(BUNDLE, type="module")
+    app.add_js_file(BUNDLE, type="module")  # only its address is kept (tidy_page)
     app.add_js_file("sinosoviet-charts.js")
     app.add_css_file("sinosoviet.css")
     app.add_js_file("sinosoviet-tables.js")  # searchable, paged tables and the Explore page's explorers
     app.add_css_file("sinosoviet-tables.css")
     app.add_css_file("sinosoviet-fonts.css")  # the book's Noto subsets (make fonts)
-    app.add_css_file("sinosoviet-print.css")  # the print edition (make pdf), also for printing a page
+    # the print edition (make pdf), also for printing a page: only print reads it, so a screen does not wait for it
+    app.add_css_file("sinosoviet-print.css", media="print")
     return {"parallel_read_safe": True, "parallel_write_safe": True}
