@@ -243,9 +243,8 @@ def setup(app):
     # a module: its top-level names stay out of the global scope the theme's scripts share
     app.add_js_file(BUNDLE, type="module")  # only its address is kept (tidy_page)
     app.add_js_file("sinosoviet-charts.js")
-    app.add_css_file("sinosoviet.css")
+    app.add_css_file("sinosoviet.css")  # with the tables' and explorers' styles: one request, not two
     app.add_js_file("sinosoviet-tables.js")  # searchable, paged tables and the Explore page's explorers
-    app.add_css_file("sinosoviet-tables.css")
     app.add_css_file("sinosoviet-fonts.css")  # the book's Noto subsets (make fonts)
     # the print edition (make pdf), also for printing a page: only print reads it, so a screen does not wait for it
     app.add_css_file("sinosoviet-print.css", media="print")
