@@ -119,7 +119,10 @@ def draw_times_ms(html: Path, pages: list[str], loads: int = DRAW_LOADS) -> dict
                     context = browser.new_context()
                     tab = context.new_page()
                     tab.goto(f"http://127.0.0.1:{server.server_address[1]}/{page}", wait_until="commit")
-                    tab.wait_for_function("() => [...document.querySelectorAll('.sinosoviet-chart')]"
+                    # once the whole page is parsed (before, the charts not yet parsed would be missed)
+                    tab.wait_for_function("() => document.readyState !== 'loading' && "
+                                          "document.querySelectorAll('.sinosoviet-chart').length > 0 && "
+                                          "[...document.querySelectorAll('.sinosoviet-chart')]"
                                           ".every(el => el.dataset.rendered)", timeout=30_000)
                     runs.append(tab.evaluate("() => performance.now()"))
                     context.close()

@@ -108,6 +108,36 @@ def describe_page(app, pagename, templatename, context, doctree) -> None:
     context["metatags"] = context.get("metatags", "") + f'<meta name="description" content="{html.escape(text)}" />\n'
 
 
+# The vega bundle, asked for as soon as the page's first contentful paint is on the screen (or,
+# where the browser does not report paints, once the page has loaded); sinosoviet-charts.js draws
+# the charts when it has run (the `sinosoviet-vega` event), and asks for it itself if this did not.
+VEGA_AFTER_PAINT = """(function (src) {
+  function ask() {
+    if (window.sinosovietVegaAsked) return;
+    window.sinosovietVegaAsked = true;
+    var bundle = document.createElement("script");
+    bundle.type = "module";
+    bundle.src = src;
+    bundle.onload = function () { document.dispatchEvent(new Event("sinosoviet-vega")); };
+    bundle.onerror = function () { console.error("the vega bundle did not load: " + src); };
+    document.head.appendChild(bundle);
+  }
+  try {
+    new PerformanceObserver(function (list, observer) {
+      if (list.getEntriesByName("first-contentful-paint").length) { observer.disconnect(); ask(); }
+    }).observe({ type: "paint", buffered: true });
+  } catch (e) { /* no paint timing: the load event below */ }
+  window.addEventListener("load", function () { setTimeout(ask, 0); });
+})(%s);"""
+
+
+def bundle_address(app, context) -> str:
+    """The vega bundle's address from this page, with its checksum for caches (as Sphinx gives
+    every static file)."""
+    checksum = _file_checksum(Path(app.outdir), f"_static/{BUNDLE}")
+    return context["pathto"](f"_static/{BUNDLE}", 1) + (f"?v={checksum}" if checksum else "")
+
+
 def deferred(script):
     """The script, run once the page is parsed instead of holding up its first paint: every
     script with a file of its own (none of them writes into the page as it is parsed; they wait for
@@ -138,14 +168,14 @@ def tidy_page(app, pagename, templatename, context, doctree) -> None:
             continue
         if filename in CHART_SCRIPTS and not charts:
             continue  # a page without charts needs no chart libraries (the bundle is 0.9 MB)
-        if filename == f"_static/{BUNDLE}" or filename == BUNDLE:
-            continue  # fetched by sinosoviet-charts.js after the first paint
         seen.add(key)
+        if filename in (f"_static/{BUNDLE}", BUNDLE):
+            # in its place, a few lines that ask for it as soon as the text has painted
+            kept.append(_JavaScript("", priority=script.priority, body=VEGA_AFTER_PAINT % json.dumps(bundle_address(app, context))))
+            continue
         if filename in ("sinosoviet-charts.js", "_static/sinosoviet-charts.js"):
-            bundle = context["pathto"](f"_static/{BUNDLE}", 1)
-            checksum = _file_checksum(Path(app.outdir), f"_static/{BUNDLE}")
             script = _JavaScript(filename, priority=script.priority,
-                                 **{**script.attributes, "data-vega": bundle + (f"?v={checksum}" if checksum else "")})
+                                 **{**script.attributes, "data-vega": bundle_address(app, context)})
         kept.append(script if pagename == "search" else deferred(script))
     context["script_files"] = kept
     # thebe's stylesheet styles only thebe, which is dropped above, and sphinx-design's (which Jupyter

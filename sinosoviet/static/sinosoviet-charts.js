@@ -1,7 +1,8 @@
 /* Draws every chart of the page from its inline spec with the vega bundle served from _static.
-   This script is deferred, and it asks for the 0.9 MB bundle only once the page's text has been
-   painted, so that a phone shows the text first: the bundle (vega, vega-lite, vega-embed, an ES
-   module) is then added to the page, and every chart (each a container, its spec as inert JSON and
+   This script is deferred, and the 0.9 MB bundle is asked for only once the page's text has been
+   painted (by a few lines in the page's head; here too, should they not have), so that a phone
+   shows the text first: the bundle (vega, vega-lite, vega-embed, an ES module) is then added to
+   the page, and every chart (each a container, its spec as inert JSON and
    a call to `sinosovietEmbed` that runs only if this script came first) is drawn when it arrives,
    each in a task of its own, so that the page keeps answering between charts. The same chart may
    appear twice on a page (as in the single-page print build). A failure is recorded on the
@@ -151,8 +152,9 @@
   function whenVega(then) {
     if (window.vegaEmbed) { then(); return; }
     document.addEventListener("sinosoviet-vega", then, { once: true });
-    if (asked) return;
-    asked = true;
+    // the page's head asks for it once the text has painted (sinosoviet/book/sphinxext.py)
+    if (asked || window.sinosovietVegaAsked) return;
+    asked = window.sinosovietVegaAsked = true;
     // after the first paint: a frame is being drawn when requestAnimationFrame calls back, and a
     // task queued then runs once it is on the screen
     requestAnimationFrame(function () {
