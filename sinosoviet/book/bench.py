@@ -222,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--make-test", action="store_true", help="also time `make test` in the fresh clone")
     args = parser.parse_args(argv)
     notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    load_start = os.getloadavg()[0]
     book_out, floor_out = OUT / "book", OUT / "floor-build"
     make_floor(OUT / "floor", len(notebooks))
     floors, books = cold_builds(OUT / "floor", floor_out, book_out)
@@ -317,6 +318,10 @@ def main(argv: list[str] | None = None) -> int:
         budgets.append(("fresh clone: install, cold `make book`, `make test`, CSV change", "not measured (--no-clone)",
                         f"≤ {BUDGET['install_s']:.0f} s, ≤ {BUDGET['first_book_s']:.0f} s, ≤ {BUDGET['test_s']:.0f} s", None))
     verdict = {True: "met", False: "**NOT met**", None: "not measured"}
+    # every figure is a time on this machine: others' work on it slows them all, Lighthouse's
+    # simulated phone too (its CPU is this one's, four times slower)
+    lines += [f"Machine: {os.cpu_count()} cores; load average (1 min) {load_start:.1f} when the run began, "
+              f"{os.getloadavg()[0]:.1f} when it ended.", ""]
     lines += ["## Budgets", "", "| measure | figure | budget | |", "|---|---|---|---|",
               *[f"| {name} | {figure} | {limit} | {verdict[ok]} |" for name, figure, limit, ok in budgets], "",
               f"{sum(ok is True for *_, ok in budgets)} met, {sum(ok is False for *_, ok in budgets)} not met, "
