@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import csv
 import gc
+import hashlib
 import html
 import json
+import os
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -230,25 +233,37 @@ def icon_codepoints(css: str, names: set[str]) -> set[int]:
 def subset_icon_font(app, exception) -> None:
     """The theme draws its icons from Font Awesome's solid web font, 156 kB of which the book uses
     a handful of glyphs: the font is cut to the icons that the pages and the theme's scripts name.
-    Read from the theme's own copy each time, so a new icon on a page is never missing."""
+    Read from the theme's own copy each time, so a new icon on a page is never missing. The cut
+    font is kept with the environment, under a name made from what it was cut from (the theme's
+    font and stylesheet, the icons named), so a build that needs the same cut copies it instead of
+    importing fontTools and cutting again (about 1.5 s, measured)."""
     if exception is not None or app.builder.format != "html":
         return
     import pydata_sphinx_theme
-    from fontTools import subset
 
     out = Path(app.outdir)
     static = out / "_static"
     texts = [p.read_text(encoding="utf-8") for p in out.rglob("*.html") if "_static" not in p.parts]
     texts += [p.read_text(encoding="utf-8") for p in (static / "scripts").glob("*.js")]
     names = {name for text in texts for name in re.findall(r"\bfa-([a-z0-9-]+)", text)}
-    points = icon_codepoints((static / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8"), names)
     source = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / FONT
-    options = subset.Options(flavor="woff2", layout_features=["*"], notdef_outline=True)
-    font = subset.load_font(str(source), options)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=points)
-    subsetter.subset(font)
-    subset.save_font(font, str(static / FONT), options)
+    stylesheet = static / "styles" / "pydata-sphinx-theme.css"
+    made_from = hashlib.sha256(source.read_bytes() + stylesheet.read_bytes() + " ".join(sorted(names)).encode())
+    cached = Path(sys.prefix) / "share" / "sinosoviet-icons" / f"fa-solid-900-{made_from.hexdigest()[:20]}.woff2"
+    if not cached.exists():
+        from fontTools import subset
+
+        points = icon_codepoints(stylesheet.read_text(encoding="utf-8"), names)
+        options = subset.Options(flavor="woff2", layout_features=["*"], notdef_outline=True)
+        font = subset.load_font(str(source), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=points)
+        subsetter.subset(font)
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.part")
+        subset.save_font(font, str(partial), options)
+        partial.replace(cached)
+    shutil.copyfile(cached, static / FONT)
 
 
 def freeze_heap(app=None, env=None) -> list:
