@@ -76,13 +76,17 @@ fonts: $(STAMP)
 	$(BIN)/python -m sinosoviet.book.fonts $(NOTO)/root
 	rm -rf $(NOTO)
 
-# Lighthouse, for make bench, from the npm registry: pinned (13 needs Node 22; Debian has Node 20)
-LIGHTHOUSE_VERSION := 12.2.3
-LIGHTHOUSE         := $(VENV)/share/lighthouse/node_modules/.bin/lighthouse
+# Lighthouse, for make bench, from the npm registry: 12.2.3 (13 needs Node 22; Debian has Node 20),
+# its whole dependency tree locked, with checksums, in sinosoviet/book/lighthouse/package-lock.json
+# and installed from the lock alone (`npm ci`), so every machine runs the same tree.
+LIGHTHOUSE_LOCK := sinosoviet/book/lighthouse
+LIGHTHOUSE      := $(VENV)/share/lighthouse/node_modules/.bin/lighthouse
 
-$(LIGHTHOUSE): Makefile
+$(LIGHTHOUSE): $(LIGHTHOUSE_LOCK)/package.json $(LIGHTHOUSE_LOCK)/package-lock.json
 	@command -v npm >/dev/null || { echo "make bench needs npm (Node.js) to fetch Lighthouse from the npm registry" >&2; exit 1; }
-	npm install --silent --no-audit --no-fund --save-exact --prefix $(VENV)/share/lighthouse lighthouse@$(LIGHTHOUSE_VERSION)
+	rm -rf $(VENV)/share/lighthouse && mkdir -p $(VENV)/share/lighthouse
+	cp $(LIGHTHOUSE_LOCK)/package.json $(LIGHTHOUSE_LOCK)/package-lock.json $(VENV)/share/lighthouse/
+	npm ci --silent --no-audit --no-fund --prefix $(VENV)/share/lighthouse
 	touch $@
 
 # Build times beside a floor book, page weights, chart drawing time, Lighthouse on every page, and

@@ -1,6 +1,7 @@
-"""Pages that load fast on a phone: a page loads the chart libraries only if it has charts, the
-search index only on the search page, no Font Awesome script (its icons come from the theme's
-web font); every precompressed copy is its source; a first visit to a chapter moves at most 1 MB."""
+"""Pages that load fast on a phone: a page loads the chart libraries only if it has charts, and the
+vega bundle only after its text has painted; no script holds up the first paint; the search index
+only on the search page, no Font Awesome script (its icons come from the theme's web font); every
+precompressed copy is its source; a first visit to a chapter moves at most 1 MB."""
 from __future__ import annotations
 
 import brotli
@@ -33,7 +34,25 @@ def test_chart_libraries_only_on_pages_with_charts(page):
     # the chapters' charts, and the Explore page's explorers, which draw with the same libraries
     has_charts = 'class="sinosoviet-chart"' in markup or 'class="sinosoviet-explorer"' in markup
     loaded = [s for s in scripts(page) if s.endswith(CHART_LIBRARIES)]
-    assert len(loaded) == (2 if has_charts else 0), f"{page}: charts {has_charts}, chart scripts {loaded}"
+    # sinosoviet-charts.js names the bundle, which it fetches itself once the text has painted
+    bundle = re.findall(r'<script\b[^>]*\bdata-vega="([^"?]+)[^>]*\bsrc="[^"?]*sinosoviet-charts\.js', markup)
+    assert [s.rsplit("/", 1)[-1] for s in loaded] == (["sinosoviet-charts.js"] if has_charts else []), \
+        f"{page}: charts {has_charts}, chart scripts {loaded}"
+    assert [b.rsplit("/", 1)[-1] for b in bundle] == (["vega-bundle.js"] if has_charts else []), f"{page}: bundle {bundle}"
+    if has_charts:
+        assert (HTML / page).parent.joinpath(bundle[0]).resolve() == (HTML / "_static" / "vega-bundle.js").resolve()
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p != "search.html"])
+def test_no_script_holds_up_the_first_paint(page):
+    """Every script with a file of its own is deferred (or a module, or async): the text paints
+    once the stylesheets are in, without waiting for scripts; and the theme preloads none."""
+    markup = (HTML / page).read_text(encoding="utf-8")
+    blocking = [tag for tag in re.findall(r"<script\b[^>]*\bsrc=[^>]*>", markup)
+                if not re.search(r'\b(defer|async)\b|type="module"', tag)]
+    assert not blocking, f"{page}: scripts that block the first paint: {blocking}"
+    preloads = re.findall(r'<link rel="preload" as="script"[^>]*>', markup)
+    assert not preloads, f"{page}: scripts preloaded ahead of the stylesheets: {preloads}"
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -70,6 +89,21 @@ def test_a_page_without_charts_loads_no_vega(visits):
     asked = visits("book/introduction.html")["asked"]
     assert [a for a in asked if a.endswith("introduction.html")], f"the page was not requested: {asked}"
     assert not [a for a in asked if a.endswith(CHART_LIBRARIES + SEARCH_INDEX + ("fontawesome.js",))], asked
+
+
+def test_the_chart_libraries_arrive_after_the_text_has_painted(browser, book_server):
+    """The vega bundle (0.9 MB) is asked for only once the page's text is on the screen, and every
+    chart is still drawn."""
+    asked, tab = requests_of_a_visit(browser, book_server, "notebooks/p1-1923-1927.html")
+    timing = tab.evaluate("""() => ({
+      paint: (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime,
+      bundle: performance.getEntriesByType('resource').filter(r => r.name.includes('vega-bundle.js')).map(r => r.startTime),
+      charts: document.querySelectorAll('.sinosoviet-chart').length,
+      drawn: document.querySelectorAll('.sinosoviet-chart[data-rendered] svg').length})""")
+    tab.context.close()
+    assert len(timing["bundle"]) == 1 and timing["paint"] is not None, timing
+    assert timing["bundle"][0] >= timing["paint"], f"the bundle was asked for before the first paint: {timing}"
+    assert timing["charts"] >= 1 and timing["drawn"] == timing["charts"], timing
 
 
 def test_the_theme_icons_draw_from_the_web_font(browser, book_server):

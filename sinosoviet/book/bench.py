@@ -33,13 +33,18 @@ from .notebooks import execute
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "_build" / "bench"
 JB = [str(Path(sys.executable).with_name("jupyter-book")), "build", "--quiet", "--keep-going"]
-BUDGET = {"cold_ratio": 2.0, "nochange_s": 10.0, "page_bytes": 1_000_000, "draw_ms": 2000.0,
-          # issue 14: Lighthouse mobile performance, first visit transferred (compressed), fresh clone
+# Issue 14's budgets: cold build ≤ 1.5× the floor, every chart drawn within 1 s, Lighthouse mobile
+# performance ≥ 90 and a first visit ≤ 1 MB transferred (compressed) on every page, no vega on a
+# page without charts, a fresh clone's install ≤ 20 s, cold `make book` (install included) ≤ 45 s
+# and `make test` ≤ 3 min. The project's own: a rebuild with nothing changed ≤ 10 s, no page's HTML
+# over 1 MB, and the rebuild after one CSV number changes no slower than a cold `make book`.
+BUDGET = {"cold_ratio": 1.5, "nochange_s": 10.0, "page_bytes": 1_000_000, "draw_ms": 1000.0,
           "performance": 90, "transfer_bytes": 1_000_000, "install_s": 20.0, "test_s": 180.0,
           "first_book_s": 45.0, "csv_rebuild_s": 45.0}
 # Lighthouse, pinned, from the npm registry (Makefile: $(LIGHTHOUSE)); 13 needs Node 22.
 LIGHTHOUSE = Path(sys.prefix) / "share" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+CHART_BUNDLE = "vega-bundle.js"
 # The CSV row changed in the fresh clone: the 1937–1941 aircraft total ad-001 (885), to 8851.
 CSV_CHANGE = ("data/aid_deliveries.csv", "ad-001,", ",885,", ",8851,")
 # A shared 2-core machine varies by a second or more from build to build, so cold builds of the
@@ -114,7 +119,10 @@ def draw_times_ms(html: Path, pages: list[str], loads: int = DRAW_LOADS) -> dict
                     context = browser.new_context()
                     tab = context.new_page()
                     tab.goto(f"http://127.0.0.1:{server.server_address[1]}/{page}", wait_until="commit")
-                    tab.wait_for_function("() => [...document.querySelectorAll('.sinosoviet-chart')]"
+                    # once the whole page is parsed (before, the charts not yet parsed would be missed)
+                    tab.wait_for_function("() => document.readyState !== 'loading' && "
+                                          "document.querySelectorAll('.sinosoviet-chart').length > 0 && "
+                                          "[...document.querySelectorAll('.sinosoviet-chart')]"
                                           ".every(el => el.dataset.rendered)", timeout=30_000)
                     runs.append(tab.evaluate("() => performance.now()"))
                     context.close()
@@ -150,8 +158,10 @@ def lighthouse(html: Path, pages: list[str]) -> dict[str, dict]:
                 out.unlink()
                 audits = report["audits"]
                 value = lambda audit: audits[audit].get("numericValue") or 0  # noqa: E731
+                requests = audits.get("network-requests", {}).get("details", {}).get("items", [])
                 results[page] = {**{c: round(100 * (report["categories"][c]["score"] or 0)) for c in CATEGORIES},
                                  "transfer_bytes": int(value("total-byte-weight")),
+                                 "vega": any(CHART_BUNDLE in r.get("url", "") for r in requests),
                                  "fcp_s": value("first-contentful-paint") / 1000,
                                  "lcp_s": value("largest-contentful-paint") / 1000,
                                  "tbt_ms": value("total-blocking-time")}
@@ -212,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--make-test", action="store_true", help="also time `make test` in the fresh clone")
     args = parser.parse_args(argv)
     notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    load_start = os.getloadavg()[0]
     book_out, floor_out = OUT / "book", OUT / "floor-build"
     make_floor(OUT / "floor", len(notebooks))
     floors, books = cold_builds(OUT / "floor", floor_out, book_out)
@@ -224,12 +235,16 @@ def main(argv: list[str] | None = None) -> int:
     draws = draw_times_ms(html, chart_pages(html))
     heaviest = max(draws, key=weights.get)
     slowest = max(draws, key=draws.get)
-    checks = {
-        f"cold build ≤ {BUDGET['cold_ratio']}× floor": cold <= BUDGET["cold_ratio"] * floor_cold,
-        f"no-change rebuild ≤ {BUDGET['nochange_s']} s": nochange <= BUDGET["nochange_s"],
-        "no page over 1 MB": max(weights.values()) <= BUDGET["page_bytes"],
-        f"every chart on every page drawn within {BUDGET['draw_ms']:.0f} ms": draws[slowest] <= BUDGET["draw_ms"],
-    }
+    # each budget: what is measured, the figure, the budget, met or not (None: not measured)
+    budgets: list[tuple[str, str, str, bool | None]] = [
+        ("cold build beside the floor (medians)", f"{cold / floor_cold:.2f}× ({cold:.1f} s / {floor_cold:.1f} s)",
+         f"≤ {BUDGET['cold_ratio']}×", cold <= BUDGET["cold_ratio"] * floor_cold),
+        ("rebuild with nothing changed", f"{nochange:.1f} s", f"≤ {BUDGET['nochange_s']:.0f} s", nochange <= BUDGET["nochange_s"]),
+        ("heaviest page's HTML", f"{max(weights.values()) / 1000:.0f} kB", f"≤ {BUDGET['page_bytes'] / 1000:.0f} kB",
+         max(weights.values()) <= BUDGET["page_bytes"]),
+        (f"every chart on every page drawn (slowest page: `{slowest}`)", f"{draws[slowest]:.0f} ms",
+         f"≤ {BUDGET['draw_ms']:.0f} ms", draws[slowest] <= BUDGET["draw_ms"]),
+    ]
     lines = [
         "# Performance report", "",
         f"Notebooks: {len(notebooks)}; floor book: {len(notebooks)} notebooks (pandas + altair, one small chart each).", "",
@@ -255,17 +270,33 @@ def main(argv: list[str] | None = None) -> int:
         scores = lighthouse(html, sorted(weights))
         slow = [p for p, r in scores.items() if r["performance"] < BUDGET["performance"]]
         heavy = [p for p, r in scores.items() if r["transfer_bytes"] > BUDGET["transfer_bytes"]]
-        checks[f"Lighthouse mobile performance ≥ {BUDGET['performance']} on every page"
-               + (f" (below: {', '.join(slow)})" if slow else "")] = not slow
-        checks["first visit ≤ 1 MB transferred (compressed) on every page"
-               + (f" (over: {', '.join(heavy)})" if heavy else "")] = not heavy
+        # the chapters' charts and the Explore page's explorers draw with the bundle
+        charted = {p for p in weights if any(marker in (html / p).read_text(encoding="utf-8")
+                                            for marker in ('class="sinosoviet-chart"', 'class="sinosoviet-explorer"'))}
+        stray = [p for p, r in scores.items() if r["vega"] and p not in charted]
+        lowest = min(scores, key=lambda p: scores[p]["performance"])
+        largest = max(scores, key=lambda p: scores[p]["transfer_bytes"])
+        budgets += [
+            ("Lighthouse mobile performance, lowest page" + (f" (below: {', '.join(slow)})" if slow else ""),
+             f"{scores[lowest]['performance']} (`{lowest}`)", f"≥ {BUDGET['performance']} on every page", not slow),
+            ("first visit transferred (compressed), heaviest page" + (f" (over: {', '.join(heavy)})" if heavy else ""),
+             f"{scores[largest]['transfer_bytes'] / 1000:.0f} kB (`{largest}`)",
+             f"≤ {BUDGET['transfer_bytes'] / 1000:.0f} kB on every page", not heavy),
+            ("pages without charts that fetched the vega bundle", ", ".join(stray) or "none", "none", not stray),
+        ]
         lines += ["## Lighthouse 12, mobile preset (simulated slow 4G, 4× slower CPU), book served precompressed", "",
                   f"Budgets: performance ≥ {BUDGET['performance']}, first visit ≤ {BUDGET['transfer_bytes'] / 1e6:.0f} MB "
                   "transferred. The CPU of a shared machine slows the simulated phone further: scores vary by a few points.", "",
-                  "| page | performance | accessibility | best practices | SEO | first paint (s) | largest paint (s) "
-                  "| blocking (ms) | transferred (kB) |", "|---|---|---|---|---|---|---|---|---|",
+                  "| page | performance (≥ 90) | accessibility | best practices | SEO | first paint (s) | largest paint (s) "
+                  "| blocking (ms) | transferred (kB, ≤ 1000) | vega fetched | budgets |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|",
                   *[f"| {p} | {r['performance']} | {r['accessibility']} | {r['best-practices']} | {r['seo']} | {r['fcp_s']:.1f} "
-                    f"| {r['lcp_s']:.1f} | {r['tbt_ms']:.0f} | {r['transfer_bytes'] / 1000:.0f} |" for p, r in scores.items()], ""]
+                    f"| {r['lcp_s']:.1f} | {r['tbt_ms']:.0f} | {r['transfer_bytes'] / 1000:.0f} | {'yes' if r['vega'] else 'no'} | "
+                    + ("met" if r["performance"] >= BUDGET["performance"] and r["transfer_bytes"] <= BUDGET["transfer_bytes"]
+                       and (p in charted or not r["vega"]) else "NOT met") + " |" for p, r in scores.items()], ""]
+    else:
+        budgets += [("Lighthouse mobile performance, first visit transferred, vega only on pages with charts",
+                     "not measured (--no-lighthouse)", f"≥ {BUDGET['performance']}; ≤ {BUDGET['transfer_bytes'] / 1000:.0f} kB", None)]
     clone: dict[str, float | bool | str] = {}
     if not args.no_clone:
         clone = fresh_clone(args.make_test)
@@ -277,9 +308,25 @@ def main(argv: list[str] | None = None) -> int:
                   *([f"`make test` (it builds the book and the PDF first): {clone['test_summary']}"] if "test_s" in clone else []), ""]
         for label, key in rows:
             if key in clone:
-                checks[f"fresh clone: {label} ≤ {BUDGET[key]:.0f} s"] = clone[key] <= BUDGET[key]
-        checks["fresh clone: the changed CSV number shows on the data page and in a chapter"] = clone["csv_shown"]
-    lines += ["## Budgets", "", *[f"- {'PASS' if ok else 'FAIL'}: {name}" for name, ok in checks.items()]]
+                budgets.append((f"fresh clone: {label}", f"{clone[key]:.1f} s", f"≤ {BUDGET[key]:.0f} s", clone[key] <= BUDGET[key]))
+            else:
+                budgets.append((f"fresh clone: {label}", "not measured (run with BENCH_FLAGS=--make-test)",
+                                f"≤ {BUDGET[key]:.0f} s", None))
+        budgets.append(("fresh clone: the changed CSV number shows on the data page and in a chapter",
+                        clone["csv_shown_on"] or "on no page", "both", bool(clone["csv_shown"])))
+    else:
+        budgets.append(("fresh clone: install, cold `make book`, `make test`, CSV change", "not measured (--no-clone)",
+                        f"≤ {BUDGET['install_s']:.0f} s, ≤ {BUDGET['first_book_s']:.0f} s, ≤ {BUDGET['test_s']:.0f} s", None))
+    verdict = {True: "met", False: "**NOT met**", None: "not measured"}
+    # every figure is a time on this machine: others' work on it slows them all, Lighthouse's
+    # simulated phone too (its CPU is this one's, four times slower)
+    lines += [f"Machine: {os.cpu_count()} cores; load average (1 min) {load_start:.1f} when the run began, "
+              f"{os.getloadavg()[0]:.1f} when it ended.", ""]
+    lines += ["## Budgets", "", "| measure | figure | budget | |", "|---|---|---|---|",
+              *[f"| {name} | {figure} | {limit} | {verdict[ok]} |" for name, figure, limit, ok in budgets], "",
+              f"{sum(ok is True for *_, ok in budgets)} met, {sum(ok is False for *_, ok in budgets)} not met, "
+              f"{sum(ok is None for *_, ok in budgets)} not measured."]
+    checks = {name: ok for name, _, _, ok in budgets}
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (OUT / "report.json").write_text(json.dumps({"floor_cold_s": floor_cold, "cold_s": cold,
@@ -288,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
                                                  "pages": weights, "lighthouse": scores, "fresh_clone": clone,
                                                  "budgets": checks}, indent=2), encoding="utf-8")
     print("\n".join(lines))
-    return 0 if all(checks.values()) else 1
+    return 0 if all(ok is not False for ok in checks.values()) else 1
 
 
 if __name__ == "__main__":

@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import csv
 import gc
+import hashlib
 import html
 import json
+import os
 import re
+import shutil
 import sys
 from pathlib import Path
 
 import vl_convert
+from sphinx.builders.html import _file_checksum
+from sphinx.builders.html._assets import _JavaScript
 from docutils import nodes
 from markupsafe import Markup
 from sphinx.util import logging
@@ -106,22 +111,84 @@ def describe_page(app, pagename, templatename, context, doctree) -> None:
     context["metatags"] = context.get("metatags", "") + f'<meta name="description" content="{html.escape(text)}" />\n'
 
 
+# The vega bundle, asked for as soon as the page's first contentful paint is on the screen (or,
+# where the browser does not report paints, once the page has loaded); sinosoviet-charts.js draws
+# the charts when it has run (the `sinosoviet-vega` event), and asks for it itself if this did not.
+VEGA_AFTER_PAINT = """(function (src) {
+  function ask() {
+    if (window.sinosovietVegaAsked) return;
+    window.sinosovietVegaAsked = true;
+    var bundle = document.createElement("script");
+    bundle.type = "module";
+    bundle.src = src;
+    bundle.onload = function () { document.dispatchEvent(new Event("sinosoviet-vega")); };
+    bundle.onerror = function () { console.error("the vega bundle did not load: " + src); };
+    document.head.appendChild(bundle);
+  }
+  try {
+    new PerformanceObserver(function (list, observer) {
+      if (list.getEntriesByName("first-contentful-paint").length) { observer.disconnect(); ask(); }
+    }).observe({ type: "paint", buffered: true });
+  } catch (e) { /* no paint timing: the load event below */ }
+  window.addEventListener("load", function () { setTimeout(ask, 0); });
+})(%s);"""
+
+
+def bundle_address(app, context) -> str:
+    """The vega bundle's address from this page, with its checksum for caches (as Sphinx gives
+    every static file)."""
+    checksum = _file_checksum(Path(app.outdir), f"_static/{BUNDLE}")
+    return context["pathto"](f"_static/{BUNDLE}", 1) + (f"?v={checksum}" if checksum else "")
+
+
+def deferred(script):
+    """The script, run once the page is parsed instead of holding up its first paint: every
+    script with a file of its own (none of them writes into the page as it is parsed; they wait for
+    DOMContentLoaded, which deferred scripts still run before), in the same order. Inline scripts
+    (settings the deferred ones read) stay as they are, and still run first."""
+    attributes = dict(getattr(script, "attributes", {}))
+    filename = getattr(script, "filename", script)
+    if not filename or attributes.get("body") or attributes.get("type") == "module" or "async" in attributes:
+        return script
+    return _JavaScript(filename, priority=getattr(script, "priority", 500), **{**attributes, "defer": "defer"})
+
+
 def tidy_page(app, pagename, templatename, context, doctree) -> None:
     """Drop repeated scripts (Jupyter Book 1 sets up sphinx-togglebutton and sphinx-thebe twice,
     and two `const THEBE_JS_URL` declarations are a console error) and thebe, whose live-code
-    loader would fetch from unpkg: readers run notebooks through the launch buttons instead."""
+    loader would fetch from unpkg: readers run notebooks through the launch buttons instead.
+    A page without charts loads no chart script; a page with charts loads sinosoviet-charts.js,
+    which fetches the vega bundle itself once the text has been painted. Every script with a
+    file is deferred (the search page's own, which Sphinx's search reads in order, excepted)."""
     charts = any(marker in context.get("body", "") for marker in CHART_MARKERS)
+    design = re.search(r'class="[^"]*\bsd-', context.get("body", "")) is not None
     seen, kept = set(), []
     for script in context.get("script_files", []):
         body = getattr(script, "attributes", {}).get("body", "")
         key = (str(script), body)
+        filename = getattr(script, "filename", script)
         if key in seen or "thebe" in str(script) or "THEBE_JS_URL" in body:
             continue
-        if getattr(script, "filename", script) in CHART_SCRIPTS and not charts:
+        if filename in CHART_SCRIPTS and not charts:
             continue  # a page without charts needs no chart libraries (the bundle is 0.9 MB)
         seen.add(key)
-        kept.append(script)
+        if filename in (f"_static/{BUNDLE}", BUNDLE):
+            # in its place, a few lines that ask for it as soon as the text has painted
+            kept.append(_JavaScript("", priority=script.priority, body=VEGA_AFTER_PAINT % json.dumps(bundle_address(app, context))))
+            continue
+        if filename in ("sinosoviet-charts.js", "_static/sinosoviet-charts.js"):
+            script = _JavaScript(filename, priority=script.priority,
+                                 **{**script.attributes, "data-vega": bundle_address(app, context)})
+        kept.append(script if pagename == "search" else deferred(script))
     context["script_files"] = kept
+    # thebe's stylesheet styles only thebe, which is dropped above, and sphinx-design's (which Jupyter
+    # Book always loads) only its cards, grids and tabs, which a page may not have: fewer requests
+    # before the first paint
+    unused = ["thebe"] + ([] if design else ["sphinx-design", "design-tabs"])
+    context["css_files"] = [css for css in context.get("css_files", [])
+                            if not any(name in str(getattr(css, "filename", css)) for name in unused)]
+    context["script_files"] = [js for js in context["script_files"]
+                               if not any(name in str(getattr(js, "filename", js) or "") for name in unused)]
     if "body" in context and app.builder.name == "singlehtml":
         # citations and the generated tables link to the bibliography page, which in the
         # single-page (print) build is a part of this very page
@@ -135,10 +202,20 @@ def without_scripts(markup: str, *names: str) -> Markup:
     return Markup(re.sub(rf'\s*<script\b[^>]*\bsrc="[^"]*(?:{pattern})[^"]*"[^>]*>\s*</script>', "", str(markup)))
 
 
+def lighter_head(markup: str) -> Markup:
+    """Template filter for the theme's head: without its `preload` links for the two scripts it
+    runs deferred at the end of the page (preloaded, they are fetched first, beside the
+    stylesheets), and with Sphinx's basic.css linked directly instead of through styles/theme.css,
+    a stylesheet whose only rule is `@import "../basic.css"` (one request waiting on another)."""
+    markup = re.sub(r'\s*<link rel="preload" as="script" href="[^"]*"\s*/?>', "", str(markup))
+    return Markup(re.sub(r'href="([^"]*_static/)styles/theme\.css(\?[^"]*)?"', r'href="\1basic.css"', markup))
+
+
 def add_template_filters(app) -> None:
     templates = getattr(app.builder, "templates", None)
     if templates is not None and hasattr(templates, "environment"):
         templates.environment.filters["without_scripts"] = without_scripts
+        templates.environment.filters["lighter_head"] = lighter_head
 
 
 FONT = "vendor/fontawesome/webfonts/fa-solid-900.woff2"
@@ -156,25 +233,37 @@ def icon_codepoints(css: str, names: set[str]) -> set[int]:
 def subset_icon_font(app, exception) -> None:
     """The theme draws its icons from Font Awesome's solid web font, 156 kB of which the book uses
     a handful of glyphs: the font is cut to the icons that the pages and the theme's scripts name.
-    Read from the theme's own copy each time, so a new icon on a page is never missing."""
+    Read from the theme's own copy each time, so a new icon on a page is never missing. The cut
+    font is kept with the environment, under a name made from what it was cut from (the theme's
+    font and stylesheet, the icons named), so a build that needs the same cut copies it instead of
+    importing fontTools and cutting again (about 1.5 s, measured)."""
     if exception is not None or app.builder.format != "html":
         return
     import pydata_sphinx_theme
-    from fontTools import subset
 
     out = Path(app.outdir)
     static = out / "_static"
     texts = [p.read_text(encoding="utf-8") for p in out.rglob("*.html") if "_static" not in p.parts]
     texts += [p.read_text(encoding="utf-8") for p in (static / "scripts").glob("*.js")]
     names = {name for text in texts for name in re.findall(r"\bfa-([a-z0-9-]+)", text)}
-    points = icon_codepoints((static / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8"), names)
     source = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / FONT
-    options = subset.Options(flavor="woff2", layout_features=["*"], notdef_outline=True)
-    font = subset.load_font(str(source), options)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=points)
-    subsetter.subset(font)
-    subset.save_font(font, str(static / FONT), options)
+    stylesheet = static / "styles" / "pydata-sphinx-theme.css"
+    made_from = hashlib.sha256(source.read_bytes() + stylesheet.read_bytes() + " ".join(sorted(names)).encode())
+    cached = Path(sys.prefix) / "share" / "sinosoviet-icons" / f"fa-solid-900-{made_from.hexdigest()[:20]}.woff2"
+    if not cached.exists():
+        from fontTools import subset
+
+        points = icon_codepoints(stylesheet.read_text(encoding="utf-8"), names)
+        options = subset.Options(flavor="woff2", layout_features=["*"], notdef_outline=True)
+        font = subset.load_font(str(source), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=points)
+        subsetter.subset(font)
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.part")
+        subset.save_font(font, str(partial), options)
+        partial.replace(cached)
+    shutil.copyfile(cached, static / FONT)
 
 
 def freeze_heap(app=None, env=None) -> list:
@@ -197,11 +286,11 @@ def setup(app):
     app.connect("source-read", check_notebook)
     app.connect("doctree-read", anchor_sources)
     # a module: its top-level names stay out of the global scope the theme's scripts share
-    app.add_js_file(BUNDLE, type="module")
+    app.add_js_file(BUNDLE, type="module")  # only its address is kept (tidy_page)
     app.add_js_file("sinosoviet-charts.js")
-    app.add_css_file("sinosoviet.css")
+    app.add_css_file("sinosoviet.css")  # with the tables' and explorers' styles: one request, not two
     app.add_js_file("sinosoviet-tables.js")  # searchable, paged tables and the Explore page's explorers
-    app.add_css_file("sinosoviet-tables.css")
     app.add_css_file("sinosoviet-fonts.css")  # the book's Noto subsets (make fonts)
-    app.add_css_file("sinosoviet-print.css")  # the print edition (make pdf), also for printing a page
+    # the print edition (make pdf), also for printing a page: only print reads it, so a screen does not wait for it
+    app.add_css_file("sinosoviet-print.css", media="print")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,7 +1,11 @@
 /* Draws every chart of the page from its inline spec with the vega bundle served from _static.
-   Each chart's script finds its own spec and container next to it, so the same chart may appear
-   twice on a page (as in the single-page print build). The bundle is an ES module and runs after
-   the page is parsed: charts met earlier wait for DOMContentLoaded. A failure is recorded on the
+   This script is deferred, and the 0.9 MB bundle is asked for only once the page's text has been
+   painted (by a few lines in the page's head; here too, should they not have), so that a phone
+   shows the text first: the bundle (vega, vega-lite, vega-embed, an ES module) is then added to
+   the page, and every chart (each a container, its spec as inert JSON and
+   a call to `sinosovietEmbed` that runs only if this script came first) is drawn when it arrives,
+   each in a task of its own, so that the page keeps answering between charts. The same chart may
+   appear twice on a page (as in the single-page print build). A failure is recorded on the
    container (data-error) and in the console.
 
    Charts reflow to their container instead of being scaled: the spec's plot widths (and a map's
@@ -72,10 +76,21 @@
     });
   }
 
+  // A single or layered view of a fixed height without a map: Vega fits it to the column itself (autosize fit-x,
+  // axes and legends included) in one drawing. Concatenated views and maps are redrawn instead.
+  function fitsItself(spec) {
+    return typeof spec.width === "number" && typeof spec.height === "number" && !(spec.vconcat || spec.hconcat || spec.concat || spec.facet || spec.repeat) &&
+      JSON.stringify(spec).indexOf('"projection"') < 0;
+  }
+
   function draw(el, spec) {
     var available = el.clientWidth;
     var current = clone(spec);
     wrapTitle(current, available - 10);
+    if (fitsItself(current) && available - 10 >= MIN_PLOT) {
+      current.autosize = { type: "fit-x", contains: "padding" };
+      current.width = available;
+    }
     var options = { actions: false, renderer: "svg" };
     var result = null;
     var round = 0;
@@ -87,20 +102,19 @@
         // a few rounds: axis labels and legends may change as the plot changes
         if (Math.abs(delta) <= 2 || round++ >= 3) return r;
         resize(current, Math.floor(delta));
-        return embed();
+        // the next round in a task of its own
+        return new Promise(function (next) { setTimeout(next, 0); }).then(embed);
       });
     }
     el.setAttribute("data-width", String(available));
     return embed();
   }
 
-  window.sinosovietEmbed = function (script) {
-    if (!window.vegaEmbed) {
-      document.addEventListener("DOMContentLoaded", function () { window.sinosovietEmbed(script); });
-      return;
-    }
+  function drawChart(script) {
     var specElement = script.previousElementSibling;
-    var el = specElement.previousElementSibling;
+    var el = specElement && specElement.previousElementSibling;
+    if (!el || el.getAttribute("data-drawing")) return Promise.resolve();
+    el.setAttribute("data-drawing", "true");
     var spec = JSON.parse(specElement.textContent);
     tapShowsTooltip(el);
     function done(result) { el.setAttribute("data-rendered", "true"); return result; }
@@ -117,5 +131,62 @@
       }, 250);
     });
     return draw(el, spec).then(done).catch(failed);
+  }
+
+  // Each chart's script: the inline call after its spec (if this script ran before it) or found here.
+  var waiting = [];
+  function chartScripts() {
+    return [].slice.call(document.querySelectorAll("script.sinosoviet-spec")).map(function (spec) {
+      return spec.nextElementSibling;
+    }).filter(function (script) { return script && script.tagName === "SCRIPT"; });
+  }
+
+  // One chart per task: a phone's main thread is free for a tap between two charts.
+  function drawWaiting() {
+    var script = waiting.shift();
+    if (!script) return;
+    drawChart(script).then(function () { setTimeout(drawWaiting, 0); });
+  }
+
+  var asked = false;
+  function whenVega(then) {
+    if (window.vegaEmbed) { then(); return; }
+    document.addEventListener("sinosoviet-vega", then, { once: true });
+    // the page's head asks for it once the text has painted (sinosoviet/book/sphinxext.py)
+    if (asked || window.sinosovietVegaAsked) return;
+    asked = window.sinosovietVegaAsked = true;
+    // after the first paint: a frame is being drawn when requestAnimationFrame calls back, and a
+    // task queued then runs once it is on the screen
+    requestAnimationFrame(function () {
+      setTimeout(function () {
+        var bundle = document.createElement("script");
+        bundle.type = "module";
+        bundle.src = BUNDLE;
+        // a module cannot call back: the bundle's own window.vegaEmbed is there once it has run
+        bundle.onload = function () { document.dispatchEvent(new Event("sinosoviet-vega")); };
+        bundle.onerror = function () { console.error("the vega bundle did not load: " + BUNDLE); };
+        document.head.appendChild(bundle);
+      }, 0);
+    });
+  }
+
+  // the bundle's address, with its checksum for caches, is on this script's element (sinosoviet/book/sphinxext.py)
+  var BUNDLE = document.currentScript && document.currentScript.getAttribute("data-vega") ||
+    (document.currentScript && document.currentScript.src || "").replace(/sinosoviet-charts\.js(\?.*)?$/, "vega-bundle.js");
+
+  window.sinosovietEmbed = function (script) {
+    waiting.push(script);
+    whenVega(drawWaiting);
   };
+  // explorers (sinosoviet-tables.js) use the same bundle
+  window.sinosovietVega = whenVega;
+
+  function start() {
+    var scripts = chartScripts();
+    if (!scripts.length && !document.querySelector(".sinosoviet-explorer")) return;
+    waiting = waiting.concat(scripts.filter(function (s) { return waiting.indexOf(s) < 0; }));
+    whenVega(drawWaiting);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();

@@ -243,10 +243,12 @@
     document.querySelectorAll(".sinosoviet-page-filter").forEach(pageFilter);
     var explorers = document.querySelectorAll(".sinosoviet-explorer");
     if (!explorers.length) { return; }
-    // the vega bundle is an ES module: it runs after the document is parsed, maybe after us
+    // sinosoviet-charts.js fetches the vega bundle once the page has been painted, and calls back
+    // when it has run
     var tries = 0;
     (function whenVega() {
       if (window.vegaEmbed) { explorers.forEach(explorer); }
+      else if (window.sinosovietVega) { window.sinosovietVega(function () { explorers.forEach(explorer); }); }
       else if (++tries < 200) { window.setTimeout(whenVega, 25); }
       else { console.error("the vega bundle did not load"); }
     })();
