@@ -21,7 +21,7 @@ UV_VERSION := 0.13.8
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	{ $(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION) 2>/dev/null && \
-	  $(BIN)/python -m uv pip install --quiet --python $(BIN)/python --no-deps -r requirements.txt; } || \
+	  $(BIN)/python -m uv pip install --quiet --compile-bytecode --python $(BIN)/python --no-deps -r requirements.txt; } || \
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.txt
 	# the project itself, the standard way: editable, with the pinned build backend from the lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
