@@ -104,7 +104,7 @@ def test_how_to_cite_gives_a_citation_for_the_book_every_chapter_and_every_table
 def test_bibliography_lists_editors_translators_and_titles_as_written(tables):
     html = page("notebooks/bibliography.html")
     assert "Titarenko (ed.) (1994)" in html
-    assert "Translated by Vadim A. Staklo." in html and "Dallin, Alexander; Firsov, F. I. (eds.) (2000)" in html
+    assert "Translated by Vadim A. Staklo." in html and "Dallin, Alexander, and F. I. Firsov (eds.) (2000)" in html
     assert "<em>Chinese-Soviet Relations, 1937-1945: The Diplomacy of Chinese Nationalism</em>" in html
     rows = re.findall(r'<tr id="(src-[^"]+)">', html)
     order = tables["sources"].set_index("id").loc[rows]
