@@ -112,12 +112,16 @@ def describe_page(app, pagename, templatename, context, doctree) -> None:
 
 
 # The vega bundle, asked for as soon as the page's first contentful paint is on the screen (or,
-# where the browser does not report paints, once the page has loaded); sinosoviet-charts.js draws
+# only where the browser does not report paints, once the page has loaded and a frame has been
+# drawn: a load event can come before the first paint is reported); sinosoviet-charts.js draws
 # the charts when it has run (the `sinosoviet-vega` event), and asks for it itself if this did not.
 VEGA_AFTER_PAINT = """(function (src) {
+  var asked = false;
+  // this page asks for the bundle here, after its first paint: sinosoviet-charts.js only waits for it
+  window.sinosovietVegaAsked = true;
   function ask() {
-    if (window.sinosovietVegaAsked) return;
-    window.sinosovietVegaAsked = true;
+    if (asked) return;
+    asked = true;
     var bundle = document.createElement("script");
     bundle.type = "module";
     bundle.src = src;
@@ -125,12 +129,15 @@ VEGA_AFTER_PAINT = """(function (src) {
     bundle.onerror = function () { console.error("the vega bundle did not load: " + src); };
     document.head.appendChild(bundle);
   }
-  try {
+  var paints = window.PerformanceObserver && (PerformanceObserver.supportedEntryTypes || []).indexOf("paint") >= 0;
+  if (paints) {
     new PerformanceObserver(function (list, observer) {
       if (list.getEntriesByName("first-contentful-paint").length) { observer.disconnect(); ask(); }
     }).observe({ type: "paint", buffered: true });
-  } catch (e) { /* no paint timing: the load event below */ }
-  window.addEventListener("load", function () { setTimeout(ask, 0); });
+  } else {
+    // no paint timing: once the page has loaded and the next frame has been drawn
+    window.addEventListener("load", function () { requestAnimationFrame(function () { setTimeout(ask, 0); }); });
+  }
 })(%s);"""
 
 
