@@ -148,6 +148,35 @@ def test_charts_draw_as_they_come_into_view(browser, book_server):
         context.close()
 
 
+@pytest.mark.parametrize("how", ["beforeprint", "no IntersectionObserver"])
+def test_every_chart_draws_for_print_and_in_old_browsers(browser, book_server, how):
+    """Printing from the browser (its "beforeprint" event) draws every chart, and so does a browser
+    without IntersectionObserver, with nothing scrolled."""
+    context = browser.new_context(viewport=PHONE)
+    if how == "no IntersectionObserver":
+        context.add_init_script("delete window.IntersectionObserver")
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    # the theme's own scripts (its contents' scroll-spy) need IntersectionObserver: only this
+    # book's scripts are held to it here
+    tab.on("pageerror", lambda exc: errors.append(f"{exc}: {exc.stack}")
+           if how == "beforeprint" or "sinosoviet" in (exc.stack or "") else None)
+    try:
+        tab.goto(f"{book_server}/notebooks/p5-1937-1939.html", wait_until="load")
+        assert tab.evaluate("() => typeof IntersectionObserver") == ("undefined" if how != "beforeprint" else "function")
+        if how == "beforeprint":
+            tab.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+        tab.wait_for_function("() => [...document.querySelectorAll('.sinosoviet-chart')]"
+                              ".every(el => el.dataset.rendered || el.dataset.error)", timeout=30_000)
+        states = tab.evaluate("() => [...document.querySelectorAll('.sinosoviet-chart')].map(el => ["
+                              "el.id, !!el.dataset.rendered, el.querySelectorAll('svg').length])")
+        assert len(states) >= 5 and all(rendered and svgs for _, rendered, svgs in states), states
+        assert not errors, errors
+    finally:
+        context.close()
+
+
 def test_the_theme_icons_draw_from_the_web_font(browser, book_server):
     asked, tab = requests_of_a_visit(browser, book_server, "book/introduction.html")
     glyph = tab.evaluate("""() => {
