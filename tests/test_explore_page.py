@@ -6,7 +6,7 @@ import pytest
 
 from conftest import HTML
 from sinosoviet import data
-from visits import open_page
+from visits import draw_all, open_page
 
 PAGE = "notebooks/explore.html"
 MARKS = "#explore-events g.mark-symbol.role-mark path"
@@ -22,6 +22,7 @@ def tab(browser, book_server):
     if not (HTML / PAGE).exists():
         pytest.fail(f"{PAGE} is not built: run `make book`")
     tab, errors, failures = open_page(browser, book_server, PAGE)
+    draw_all(tab)
     tab.wait_for_function("() => [...document.querySelectorAll('.sinosoviet-explorer-chart')]"
                           ".every(el => el.dataset.rendered || el.dataset.error)", timeout=15_000)
     yield tab

@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 import pytest
 
 from conftest import HTML, book_pages
+from visits import PHONE, draw_all
 
 PAGES = book_pages()
 CHAPTERS = [p for p in PAGES if re.match(r"notebooks/(p\d|overview|explore)", p)]
@@ -79,6 +80,7 @@ def requests_of_a_visit(browser, base: str, page: str) -> tuple[list[str], objec
     asked: list[str] = []
     tab.on("request", lambda request: asked.append(urlparse(request.url).path))
     tab.goto(f"{base}/{page}", wait_until="load")
+    draw_all(tab)
     tab.wait_for_function("() => [...document.querySelectorAll('.sinosoviet-chart')]"
                           ".every(el => el.dataset.rendered || el.dataset.error)", timeout=30_000)
     tab.wait_for_load_state("networkidle")
@@ -104,6 +106,75 @@ def test_the_chart_libraries_arrive_after_the_text_has_painted(browser, book_ser
     assert len(timing["bundle"]) == 1 and timing["paint"] is not None, timing
     assert timing["bundle"][0] >= timing["paint"], f"the bundle was asked for before the first paint: {timing}"
     assert timing["charts"] >= 1 and timing["drawn"] == timing["charts"], timing
+
+
+def test_charts_draw_as_they_come_into_view(browser, book_server):
+    """A first visit on a phone draws only the charts near the first screen, and the others as the
+    reader scrolls to them; until then each keeps room for itself (no shift when it draws); the
+    page's hook (print, the tests) draws them all and says how many."""
+    context = browser.new_context(viewport=PHONE)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        tab.goto(f"{book_server}/notebooks/p5-1937-1939.html", wait_until="load")
+        state = """() => [...document.querySelectorAll('.sinosoviet-chart')].map(el => ({
+          id: el.id, top: el.getBoundingClientRect().top + window.scrollY, height: el.getBoundingClientRect().height,
+          drawing: !!el.dataset.drawing, rendered: !!el.dataset.rendered, error: el.dataset.error || null}))"""
+        # the first screen's charts (within a screen's height of the window) are drawn
+        tab.wait_for_function(f"""() => ({state})().filter(c => c.top < 2 * window.innerHeight)
+                                  .every(c => c.rendered || c.error)""", timeout=30_000)
+        tab.wait_for_timeout(1_000)
+        first = tab.evaluate(state)
+        near = [c for c in first if c["top"] < 2 * PHONE["height"]]
+        far = [c for c in first if c["top"] > 3 * PHONE["height"]]
+        assert near and all(c["rendered"] for c in near), first
+        assert len(far) >= 3 and not [c for c in far if c["drawing"]], f"charts far down drawn on load: {first}"
+        # room kept for each chart not yet drawn
+        assert all(c["height"] >= 150 for c in far), far
+        # scrolled to, the last chart draws, and the height it kept was near what it took
+        last = far[-1]
+        tab.evaluate(f"() => document.getElementById('{last['id']}').scrollIntoView()")
+        tab.wait_for_function(f"() => document.getElementById('{last['id']}').dataset.rendered", timeout=30_000)
+        drawn = tab.evaluate(f"() => document.getElementById('{last['id']}').getBoundingClientRect().height")
+        assert abs(drawn - last["height"]) <= 0.25 * drawn, (last, drawn)
+        # the hook draws every chart, and its promise says how many
+        count = tab.evaluate("() => window.sinosovietDrawAll()")
+        after = tab.evaluate(state)
+        assert count == len(after) and all(c["rendered"] for c in after), (count, after)
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("how", ["beforeprint", "no IntersectionObserver"])
+def test_every_chart_draws_for_print_and_in_old_browsers(browser, book_server, how):
+    """Printing from the browser (its "beforeprint" event) draws every chart, and so does a browser
+    without IntersectionObserver, with nothing scrolled."""
+    context = browser.new_context(viewport=PHONE)
+    if how == "no IntersectionObserver":
+        context.add_init_script("delete window.IntersectionObserver")
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    # the theme's own scripts (its contents' scroll-spy) need IntersectionObserver: only this
+    # book's scripts are held to it here
+    tab.on("pageerror", lambda exc: errors.append(f"{exc}: {exc.stack}")
+           if how == "beforeprint" or "sinosoviet" in (exc.stack or "") else None)
+    try:
+        tab.goto(f"{book_server}/notebooks/p5-1937-1939.html", wait_until="load")
+        assert tab.evaluate("() => typeof IntersectionObserver") == ("undefined" if how != "beforeprint" else "function")
+        if how == "beforeprint":
+            tab.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+        tab.wait_for_function("() => [...document.querySelectorAll('.sinosoviet-chart')]"
+                              ".every(el => el.dataset.rendered || el.dataset.error)", timeout=30_000)
+        states = tab.evaluate("() => [...document.querySelectorAll('.sinosoviet-chart')].map(el => ["
+                              "el.id, !!el.dataset.rendered, el.querySelectorAll('svg').length])")
+        assert len(states) >= 5 and all(rendered and svgs for _, rendered, svgs in states), states
+        assert not errors, errors
+    finally:
+        context.close()
 
 
 def test_the_theme_icons_draw_from_the_web_font(browser, book_server):

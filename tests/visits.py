@@ -54,9 +54,21 @@ CHART_STATES = (
     " svg [class^=mark-] rect, svg [class^=mark-] circle, svg [class^=mark-] line, svg [class^=mark-] text').length}))")
 
 
+# Charts draw as they come near the window (sinosoviet-charts.js); the page's hook draws them all
+# (as for print). A page with a chart's spec and no hook fails here (a TypeError in the page).
+DRAW_ALL = ("() => { if (document.querySelector('script.sinosoviet-spec')) window.sinosovietDrawAll(); }")
+
+
+def draw_all(tab, timeout: float = 30_000) -> None:
+    """Ask the page to draw every chart, wherever it is, once its deferred scripts have run."""
+    tab.wait_for_function("() => document.readyState !== 'loading'", timeout=timeout)
+    tab.evaluate(DRAW_ALL)
+
+
 def wait_for_charts(tab, timeout: float = 30_000) -> list[dict]:
-    """Wait until every chart container has drawn or failed; report each one's state (a chart
-    still undrawn at the timeout is reported as such, with no marks)."""
+    """Draw every chart (draw_all), wait until every chart container has drawn or failed; report
+    each one's state (a chart still undrawn at the timeout is reported as such, with no marks)."""
+    draw_all(tab, timeout)
     try:
         tab.wait_for_function(
             "() => [...document.querySelectorAll('.sinosoviet-chart')].every("

@@ -179,6 +179,8 @@ def print_pdf(html_dir: Path, page: str, out: Path) -> dict:
             tab.route("**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1")
                       else route.abort())
             tab.goto(f"http://127.0.0.1:{server.server_address[1]}/print.html", wait_until="load")
+            # on screen a chart draws as it comes near the window: the page's hook draws them all
+            tab.evaluate("() => { window.sinosovietDrawAll(); }")
             tab.wait_for_function("() => [...document.querySelectorAll('.sinosoviet-chart')]"
                                   ".every(el => el.dataset.rendered || el.dataset.error)", timeout=120_000)
             manifest = tab.evaluate("() => ({charts: document.querySelectorAll('.sinosoviet-chart').length,"

@@ -2,11 +2,15 @@
    This script is deferred, and the 0.9 MB bundle is asked for only once the page's text has been
    painted (by a few lines in the page's head; here too, should they not have), so that a phone
    shows the text first: the bundle (vega, vega-lite, vega-embed, an ES module) is then added to
-   the page, and every chart (each a container, its spec as inert JSON and
-   a call to `sinosovietEmbed` that runs only if this script came first) is drawn when it arrives,
-   each in a task of its own, so that the page keeps answering between charts. The same chart may
-   appear twice on a page (as in the single-page print build). A failure is recorded on the
-   container (data-error) and in the console.
+   the page. A chart (a container, its spec as inert JSON and a call to `sinosovietEmbed` that
+   runs only if this script came first) is drawn once it comes within a screen's height of the
+   window (IntersectionObserver; without it, every chart is drawn), each in a task of its own, so
+   that a first visit draws only the first screen's charts and the page keeps answering between
+   them; until then the container keeps about the chart's height, so that nothing moves when it is
+   drawn. `window.sinosovietDrawAll()` draws every chart (print, the tests; "beforeprint" too) and
+   returns a promise of their number once each has drawn or failed. The same chart may appear
+   twice on a page (as in the single-page print build). A failure is recorded on the container
+   (data-error) and in the console.
 
    Charts reflow to their container instead of being scaled: the spec's plot widths (and a map's
    projection scale with them) are changed until the drawing is as wide as the column, so that text
@@ -110,17 +114,72 @@
     return embed();
   }
 
-  function drawChart(script) {
+  function parts(script) {
     var specElement = script.previousElementSibling;
     var el = specElement && specElement.previousElementSibling;
-    if (!el || el.getAttribute("data-drawing")) return Promise.resolve();
+    return el ? { el: el, spec: specElement } : null;
+  }
+
+  // The height a chart will take, reserved before it is drawn so that the text under it does not
+  // move when it is: the plot heights (a map's scaled as its width will be; a height in steps, one
+  // step a row of the view's data), stacked or side by side, with room for the title, axes and
+  // legend. An estimate: the drawing sets the true height.
+  function rows(view, datasets, dataName) {
+    var y = view.encoding && view.encoding.y;
+    if (!y && view.layer) view.layer.some(function (part) { y = part.encoding && part.encoding.y; return y; });
+    var values = datasets[dataName] || (view.data && view.data.values) || [];
+    if (!y || !y.field || !values.length) return values.length;
+    var seen = {};
+    values.forEach(function (row) { seen[String(row[y.field])] = true; });
+    return Object.keys(seen).length;
+  }
+  function plotHeight(view, factor, datasets, dataName) {
+    dataName = (view.data && view.data.name) || dataName;
+    function part(p) { return plotHeight(p, factor, datasets, dataName); }
+    if (view.vconcat) return view.vconcat.reduce(function (sum, p) { return sum + part(p) + (p.title ? 72 : 52); }, 0);
+    var side = view.hconcat || view.concat;
+    if (side) return Math.max.apply(null, side.map(part).concat([0]));
+    var height = view.height;
+    if (height && typeof height.step === "number") return height.step * rows(view, datasets, dataName);
+    if (typeof height !== "number") return view.layer ? Math.max.apply(null, view.layer.map(part).concat([0])) : 0;
+    return view.projection && typeof view.projection.scale === "number" ? height * factor : height;
+  }
+  function titleLines(spec, width) {
+    var copy = { title: spec.title, config: spec.config };
+    wrapTitle(copy, width);
+    var title = copy.title, text = typeof title === "string" || Array.isArray(title) ? title : title && title.text;
+    return !text ? 0 : Array.isArray(text) ? text.length : 1;
+  }
+  function reserve(el, spec) {
+    var available = el.clientWidth;
+    var width = typeof spec.width === "number" ? spec.width : 0;
+    var factor = width ? Math.max(MIN_PLOT, available - 10) / width : 1;
+    var height = plotHeight(spec, factor, spec.datasets || {}, null);
+    var legend = /"(color|fill|shape|size)":\{[^{}]*"field"/.test(JSON.stringify(spec.encoding || spec.layer || {})) ? 40 : 0;
+    // a control bound to a parameter (a menu, a slider) is a line under the chart
+    var controls = (spec.params || []).filter(function (param) { return param.bind && param.bind.input; }).length;
+    if (height > 0) el.style.minHeight = Math.round(height + 22 * titleLines(spec, available - 10) + 50 + legend + 29 * controls) + "px";
+  }
+
+  // Every chart of the page: its container, a promise settled once it has drawn or failed.
+  var charts = [];
+  function chartOf(el) {
+    for (var i = 0; i < charts.length; i++) if (charts[i].el === el) return charts[i];
+    return null;
+  }
+
+  function drawChart(chart) {
+    var el = chart.el;
+    if (el.getAttribute("data-drawing")) return chart.settled;
     el.setAttribute("data-drawing", "true");
-    var spec = JSON.parse(specElement.textContent);
+    var spec = JSON.parse(chart.spec.textContent);
     tapShowsTooltip(el);
-    function done(result) { el.setAttribute("data-rendered", "true"); return result; }
+    function done(result) { el.style.minHeight = ""; el.setAttribute("data-rendered", "true"); chart.settle(); return result; }
     function failed(err) {
+      el.style.minHeight = "";
       el.setAttribute("data-error", String(err));
       console.error("chart " + el.id + " failed to draw: " + err);
+      chart.settle();
     }
     // redraw for a new column width (a phone turned sideways), not for every pixel of a drag
     var timer = null;
@@ -142,11 +201,57 @@
   }
 
   // One chart per task: a phone's main thread is free for a tap between two charts.
+  // One run through the queue at a time, however many charts join it meanwhile.
+  var pumping = false;
   function drawWaiting() {
-    var script = waiting.shift();
-    if (!script) return;
-    drawChart(script).then(function () { setTimeout(drawWaiting, 0); });
+    var chart = waiting.shift();
+    if (!chart) { pumping = false; return; }
+    drawChart(chart).then(function () { setTimeout(drawWaiting, 0); });
   }
+  function pump() {
+    if (pumping) return;
+    pumping = true;
+    whenVega(drawWaiting);
+  }
+
+  function queue(chart) {
+    if (chart.queued) return;
+    chart.queued = true;
+    if (observer) observer.unobserve(chart.el);
+    waiting.push(chart);
+    pump();
+  }
+
+  // A chart is drawn when it comes within a screen's height of the window, so that a first visit
+  // draws only the first screen's charts and the rest as the reader scrolls; a browser without
+  // IntersectionObserver draws them all.
+  var observer = window.IntersectionObserver ? new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      if (!entry.isIntersecting) return;
+      var chart = chartOf(entry.target);
+      if (chart) queue(chart);
+    });
+  }, { rootMargin: "100% 0px 100% 0px" }) : null;
+
+  function register(script) {
+    var found = parts(script);
+    if (!found || chartOf(found.el)) return;
+    var chart = { el: found.el, spec: found.spec, queued: false };
+    chart.settled = new Promise(function (resolve) { chart.settle = resolve; });
+    charts.push(chart);
+    try { reserve(found.el, JSON.parse(found.spec.textContent)); } catch (e) { /* drawing reports it */ }
+    if (observer) observer.observe(found.el); else queue(chart);
+  }
+
+  // Every chart drawn, wherever it is on the page (print, the tests): a promise settled when each
+  // has drawn or failed, with the number of charts.
+  function drawAll() {
+    chartScripts().forEach(register);
+    charts.forEach(queue);
+    return Promise.all(charts.map(function (chart) { return chart.settled; })).then(function () { return charts.length; });
+  }
+  window.sinosovietDrawAll = drawAll;
+  window.addEventListener("beforeprint", function () { drawAll(); });
 
   var asked = false;
   function whenVega(then) {
@@ -174,18 +279,16 @@
   var BUNDLE = document.currentScript && document.currentScript.getAttribute("data-vega") ||
     (document.currentScript && document.currentScript.src || "").replace(/sinosoviet-charts\.js(\?.*)?$/, "vega-bundle.js");
 
-  window.sinosovietEmbed = function (script) {
-    waiting.push(script);
-    whenVega(drawWaiting);
-  };
+  window.sinosovietEmbed = register;
   // explorers (sinosoviet-tables.js) use the same bundle
   window.sinosovietVega = whenVega;
 
   function start() {
     var scripts = chartScripts();
     if (!scripts.length && !document.querySelector(".sinosoviet-explorer")) return;
-    waiting = waiting.concat(scripts.filter(function (s) { return waiting.indexOf(s) < 0; }));
-    whenVega(drawWaiting);
+    scripts.forEach(register);
+    // the explorers (sinosoviet-tables.js) draw as soon as the bundle has come
+    if (document.querySelector(".sinosoviet-explorer")) whenVega(function () {});
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
