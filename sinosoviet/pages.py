@@ -15,7 +15,7 @@ from IPython.display import HTML
 from markupsafe import Markup
 
 from .data import active, author_year, load, source_refs
-from .render import html_table
+from .render import html_table, readable_cell  # noqa: F401 (readable_cell: also used by name from pages)
 
 VERDICT_LABELS = {"supported": "Supported", "partly_supported": "Partly supported", "contested": "Contested",
                   "partly_wrong": "Partly wrong", "wrong": "Wrong", "unresolved": "Unresolved"}
@@ -443,28 +443,3 @@ def dataset_jsonld(package: dict, cff: dict) -> str:
     return f'<script type="application/ld+json">\n{text}\n</script>'
 
 
-SOURCE_SPAN = re.compile(r'<span title="(src-[^"]+)">(.*?)</span>')
-PLAIN_COLUMNS = {"year", "seq", "geonames", "order", "lat", "lon"}  # numbers that are not quantities
-
-
-def readable_cell(column: str, value):
-    """A value of a chart's data as a reader should see it in the chart's data table: quantities
-    with thousands separators and no ".0", dates as "12 June 1923", nothing for a missing value,
-    and sources as author–year links to the bibliography (ids stay in the links)."""
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (int, float)):
-        if column in PLAIN_COLUMNS:
-            return f"{value:g}" if isinstance(value, float) else str(value)
-        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
-    value = str(value)
-    if SOURCE_SPAN.search(value):
-        # the span's text is author–year (and locator), escaped when the span was made: read back
-        # and escaped again, so that nothing in it can become markup
-        return Markup("; ").join(Markup('<a href="bibliography.html#{}">{}</a>').format(i, html.unescape(label))
-                                 for i, label in SOURCE_SPAN.findall(value))
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return pd.Timestamp(value).strftime("%-d %B %Y")
-    return value

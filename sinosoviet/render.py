@@ -16,6 +16,8 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
+from datetime import date
 from itertools import repeat
 
 from markupsafe import Markup
@@ -88,13 +90,41 @@ def column_label(column: str, titles: dict[str, str]) -> str:
     return words[:1].upper() + words[1:]
 
 
+# The chart data tables are made while the book builds (sinosoviet.book.mime), so these stay free
+# of pandas: importing it would cost the build about a second.
+SOURCE_SPAN = re.compile(r'<span title="(src-[^"]+)">(.*?)</span>')
+PLAIN_COLUMNS = {"year", "seq", "geonames", "order", "lat", "lon"}  # numbers that are not quantities
+
+
+def readable_cell(column: str, value):
+    """A value of a chart's data as a reader should see it in the chart's data table: quantities
+    with thousands separators and no ".0", dates as "12 June 1923", nothing for a missing value,
+    and sources as author–year links to the bibliography (ids stay in the links)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        if column in PLAIN_COLUMNS:
+            return f"{value:g}" if isinstance(value, float) else str(value)
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
+    value = str(value)
+    if SOURCE_SPAN.search(value):
+        # the span's text is author–year (and locator), escaped when the span was made: read back
+        # and escaped again, so that nothing in it can become markup
+        return Markup("; ").join(Markup('<a href="bibliography.html#{}">{}</a>').format(i, html.unescape(label))
+                                 for i, label in SOURCE_SPAN.findall(value))
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return date.fromisoformat(value).strftime("%-d %B %Y")
+    return value
+
+
 def data_table(spec: dict) -> str:
     """The chart's data as escaped HTML tables inside a <details> element."""
     tables = []
     titles = field_titles(spec)
     for _, rows in tabular_datasets(spec):
         columns = list(dict.fromkeys(k for r in rows for k in r))
-        from .pages import readable_cell  # here: pages builds its tables with html_table
         headers = [column_label(c, titles) for c in columns]
         tables.append(html_table(headers, ([readable_cell(c, r.get(c)) for c in columns] for r in rows)))
     if not tables:
