@@ -35,8 +35,8 @@ def test_chart_libraries_only_on_pages_with_charts(page):
     # the chapters' charts, and the Explore page's explorers, which draw with the same libraries
     has_charts = 'class="sinosoviet-chart"' in markup or 'class="sinosoviet-explorer"' in markup
     loaded = [s for s in scripts(page) if s.endswith(CHART_LIBRARIES)]
-    # sinosoviet-charts.js names the bundle, which it fetches itself once the text has painted
-    bundle = re.findall(r'<script\b[^>]*\bdata-vega="([^"?]+)[^>]*\bsrc="[^"?]*sinosoviet-charts\.js', markup)
+    # a few lines in the head name the bundle, which they ask for once the text has painted
+    bundle = re.findall(r'\}\)\("([^"?]+)(?:\?[^"]*)?"\);', markup)
     assert [s.rsplit("/", 1)[-1] for s in loaded] == (["sinosoviet-charts.js"] if has_charts else []), \
         f"{page}: charts {has_charts}, chart scripts {loaded}"
     assert [b.rsplit("/", 1)[-1] for b in bundle] == (["vega-bundle.js"] if has_charts else []), f"{page}: bundle {bundle}"

@@ -114,11 +114,9 @@ def describe_page(app, pagename, templatename, context, doctree) -> None:
 # The vega bundle, asked for as soon as the page's first contentful paint is on the screen (or,
 # only where the browser does not report paints, once the page has loaded and a frame has been
 # drawn: a load event can come before the first paint is reported); sinosoviet-charts.js draws
-# the charts when it has run (the `sinosoviet-vega` event), and asks for it itself if this did not.
+# the charts when it has run (the `sinosoviet-vega` event).
 VEGA_AFTER_PAINT = """(function (src) {
   var asked = false;
-  // this page asks for the bundle here, after its first paint: sinosoviet-charts.js only waits for it
-  window.sinosovietVegaAsked = true;
   function ask() {
     if (asked) return;
     asked = true;
@@ -164,8 +162,8 @@ def tidy_page(app, pagename, templatename, context, doctree) -> None:
     """Drop repeated scripts (Jupyter Book 1 sets up sphinx-togglebutton and sphinx-thebe twice,
     and two `const THEBE_JS_URL` declarations are a console error) and thebe, whose live-code
     loader would fetch from unpkg: readers run notebooks through the launch buttons instead.
-    A page without charts loads no chart script; a page with charts loads sinosoviet-charts.js,
-    which fetches the vega bundle itself once the text has been painted. Every script with a
+    A page without charts loads no chart script; a page with charts loads sinosoviet-charts.js, and
+    a few lines in its head ask for the vega bundle once the text has painted. Every script with a
     file is deferred (the search page's own, which Sphinx's search reads in order, excepted)."""
     charts = any(marker in context.get("body", "") for marker in CHART_MARKERS)
     design = re.search(r'class="[^"]*\bsd-', context.get("body", "")) is not None
@@ -183,9 +181,6 @@ def tidy_page(app, pagename, templatename, context, doctree) -> None:
             # in its place, a few lines that ask for it as soon as the text has painted
             kept.append(_JavaScript("", priority=script.priority, body=VEGA_AFTER_PAINT % json.dumps(bundle_address(app, context))))
             continue
-        if filename in ("sinosoviet-charts.js", "_static/sinosoviet-charts.js"):
-            script = _JavaScript(filename, priority=script.priority,
-                                 **{**script.attributes, "data-vega": bundle_address(app, context)})
         kept.append(script if pagename == "search" else deferred(script))
     context["script_files"] = kept
     # thebe's stylesheet styles only thebe, which is dropped above, and sphinx-design's (which Jupyter

@@ -1,6 +1,6 @@
 /* Draws every chart of the page from its inline spec with the vega bundle served from _static.
    This script is deferred, and the 0.9 MB bundle is asked for only once the page's text has been
-   painted (by a few lines in the page's head; here too, should they not have), so that a phone
+   painted (by a few lines in the page's head), so that a phone
    shows the text first: the bundle (vega, vega-lite, vega-embed, an ES module) is then added to
    the page. A chart (a container, its spec as inert JSON and a call to `sinosovietEmbed` that
    runs only if this script came first) is drawn once it comes within a screen's height of the
@@ -253,31 +253,12 @@
   window.sinosovietDrawAll = drawAll;
   window.addEventListener("beforeprint", function () { drawAll(); });
 
-  var asked = false;
+  // The page's head asks for the bundle once the text has painted (sinosoviet/book/sphinxext.py,
+  // VEGA_AFTER_PAINT), and announces it with the `sinosoviet-vega` event.
   function whenVega(then) {
     if (window.vegaEmbed) { then(); return; }
     document.addEventListener("sinosoviet-vega", then, { once: true });
-    // the page's head asks for it once the text has painted (sinosoviet/book/sphinxext.py)
-    if (asked || window.sinosovietVegaAsked) return;
-    asked = window.sinosovietVegaAsked = true;
-    // after the first paint: a frame is being drawn when requestAnimationFrame calls back, and a
-    // task queued then runs once it is on the screen
-    requestAnimationFrame(function () {
-      setTimeout(function () {
-        var bundle = document.createElement("script");
-        bundle.type = "module";
-        bundle.src = BUNDLE;
-        // a module cannot call back: the bundle's own window.vegaEmbed is there once it has run
-        bundle.onload = function () { document.dispatchEvent(new Event("sinosoviet-vega")); };
-        bundle.onerror = function () { console.error("the vega bundle did not load: " + BUNDLE); };
-        document.head.appendChild(bundle);
-      }, 0);
-    });
   }
-
-  // the bundle's address, with its checksum for caches, is on this script's element (sinosoviet/book/sphinxext.py)
-  var BUNDLE = document.currentScript && document.currentScript.getAttribute("data-vega") ||
-    (document.currentScript && document.currentScript.src || "").replace(/sinosoviet-charts\.js(\?.*)?$/, "vega-bundle.js");
 
   window.sinosovietEmbed = register;
   // explorers (sinosoviet-tables.js) use the same bundle
