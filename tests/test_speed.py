@@ -148,6 +148,38 @@ def test_charts_draw_as_they_come_into_view(browser, book_server):
         context.close()
 
 
+@pytest.mark.parametrize("page", ["notebooks/overview.html", "notebooks/p5-1937-1939.html"])
+def test_room_for_each_chart_is_kept_as_the_page_is_parsed(browser, book_server, page):
+    """The height a chart will take is kept before the first paint, by the page's head as the page
+    is parsed, not by the deferred chart script once it has run (by then the text has painted
+    and would move down: a layout shift): with sinosoviet-charts.js and the bundle refused, every
+    chart still keeps about its height (the overview's, which has no legend, within 20 %)."""
+    context = browser.new_context(viewport=PHONE)
+    context.route("**/*", lambda route: route.abort() if route.request.url.split("?")[0].endswith(CHART_LIBRARIES)
+                  else route.continue_())
+    tab = context.new_page()
+    try:
+        tab.goto(f"{book_server}/{page}", wait_until="load")
+        kept = tab.evaluate("() => [...document.querySelectorAll('.sinosoviet-chart')].map(el => "
+                            "[el.id, el.dataset.reserved || null, el.getBoundingClientRect().height])")
+        assert kept and all(reserved and height >= 150 for _, reserved, height in kept), kept
+        assert tab.evaluate("() => !document.querySelector('.sinosoviet-chart svg')"), "a chart drew without its script"
+    finally:
+        context.close()
+    if page == "notebooks/overview.html":
+        # drawn, the overview's chart (no legend) takes about the height that was kept
+        context = browser.new_context(viewport=PHONE)
+        tab = context.new_page()
+        try:
+            tab.goto(f"{book_server}/{page}", wait_until="load")
+            draw_all(tab)
+            tab.wait_for_function("() => document.querySelector('.sinosoviet-chart').dataset.rendered", timeout=30_000)
+            drawn = tab.evaluate("() => document.querySelector('.sinosoviet-chart').getBoundingClientRect().height")
+            assert abs(drawn - kept[0][2]) <= 0.2 * drawn, (kept, drawn)
+        finally:
+            context.close()
+
+
 @pytest.mark.parametrize("how", ["beforeprint", "no IntersectionObserver"])
 def test_every_chart_draws_for_print_and_in_old_browsers(browser, book_server, how):
     """Printing from the browser (its "beforeprint" event) draws every chart, and so does a browser

@@ -139,6 +139,11 @@ VEGA_AFTER_PAINT = """(function (src) {
 })(%s);"""
 
 
+# Each chart's height, reserved as the page is parsed (before the first paint), by the chart's own
+# inline call; the page's deferred sinosoviet-charts.js draws.
+RESERVE = (Path(__file__).resolve().parent / "reserve.js").read_text(encoding="utf-8")
+
+
 def bundle_address(app, context) -> str:
     """The vega bundle's address from this page, with its checksum for caches (as Sphinx gives
     every static file)."""
@@ -163,7 +168,8 @@ def tidy_page(app, pagename, templatename, context, doctree) -> None:
     and two `const THEBE_JS_URL` declarations are a console error) and thebe, whose live-code
     loader would fetch from unpkg: readers run notebooks through the launch buttons instead.
     A page without charts loads no chart script; a page with charts loads sinosoviet-charts.js, and
-    a few lines in its head ask for the vega bundle once the text has painted. Every script with a
+    its head reserves each chart's height as the page is parsed and asks for the vega bundle once
+    the text has painted. Every script with a
     file is deferred (the search page's own, which Sphinx's search reads in order, excepted)."""
     charts = any(marker in context.get("body", "") for marker in CHART_MARKERS)
     design = re.search(r'class="[^"]*\bsd-', context.get("body", "")) is not None
@@ -179,7 +185,8 @@ def tidy_page(app, pagename, templatename, context, doctree) -> None:
         seen.add(key)
         if filename in (f"_static/{BUNDLE}", BUNDLE):
             # in its place, a few lines that ask for it as soon as the text has painted
-            kept.append(_JavaScript("", priority=script.priority, body=VEGA_AFTER_PAINT % json.dumps(bundle_address(app, context))))
+            kept.append(_JavaScript("", priority=script.priority,
+                                    body=RESERVE + VEGA_AFTER_PAINT % json.dumps(bundle_address(app, context))))
             continue
         kept.append(script if pagename == "search" else deferred(script))
     context["script_files"] = kept

@@ -2,12 +2,12 @@
    This script is deferred, and the 0.9 MB bundle is asked for only once the page's text has been
    painted (by a few lines in the page's head), so that a phone
    shows the text first: the bundle (vega, vega-lite, vega-embed, an ES module) is then added to
-   the page. A chart (a container, its spec as inert JSON and a call to `sinosovietEmbed` that
-   runs only if this script came first) is drawn once it comes within a screen's height of the
-   window (IntersectionObserver; without it, every chart is drawn), each in a task of its own, so
-   that a first visit draws only the first screen's charts and the page keeps answering between
-   them; until then the container keeps about the chart's height, so that nothing moves when it is
-   drawn. `window.sinosovietDrawAll()` draws every chart (print, the tests; "beforeprint" too) and
+   the page. A chart (a container, its spec as inert JSON and a call to `sinosovietEmbed`, which
+   the page's head answers as the page is parsed by reserving about the chart's height, so that
+   nothing moves when it is drawn: sinosoviet/book/reserve.js) is drawn once it comes within a
+   screen's height of the window (IntersectionObserver; without it, every chart is drawn), each in
+   a task of its own, so that a first visit draws only the first screen's charts and the page
+   keeps answering between them. `window.sinosovietDrawAll()` draws every chart (print, the tests; "beforeprint" too) and
    returns a promise of their number once each has drawn or failed. The same chart may appear
    twice on a page (as in the single-page print build). A failure is recorded on the container
    (data-error) and in the console.
@@ -17,7 +17,9 @@
    keeps its size on a phone. Notebooks keep the stored spec unchanged. A tap on a mark shows the
    same tooltip as hovering it. */
 (function () {
-  var MIN_PLOT = 120;  // a plot narrower than this would say nothing: the container scrolls instead
+  // the layout helpers the page's head defines (sinosoviet/book/reserve.js)
+  var layout = window.sinosovietLayout;
+  var MIN_PLOT = layout.MIN_PLOT, wrapTitle = layout.wrapTitle, parts = layout.parts, reserve = layout.reserve;
 
   function clone(value) { return JSON.parse(JSON.stringify(value)); }
 
@@ -42,25 +44,6 @@
         projection.clipExtent = projection.clipExtent.map(function (p) { return p.map(function (v) { return v * factor; }); });
       }
     }
-  }
-
-  // A long title is broken into lines that fit the container (Vega draws an array as lines).
-  function wrapTitle(spec, width) {
-    var title = spec.title;
-    var text = typeof title === "string" ? title : title && title.text;
-    if (typeof text !== "string") return;
-    var config = (spec.config && spec.config.title) || {};
-    var font = "bold " + (config.fontSize || 13) + "px " + ((spec.config && spec.config.font) || "sans-serif");
-    var context = document.createElement("canvas").getContext("2d");
-    context.font = font;
-    var lines = [], line = "";
-    text.split(" ").forEach(function (word) {
-      var next = line ? line + " " + word : word;
-      if (line && context.measureText(next).width > width) { lines.push(line); line = word; } else { line = next; }
-    });
-    lines.push(line);
-    if (lines.length < 2) return;
-    if (typeof title === "string") spec.title = lines; else title.text = lines;
   }
 
   function drawnWidth(el) {
@@ -98,67 +81,30 @@
     var options = { actions: false, renderer: "svg" };
     var result = null;
     var round = 0;
+    var map = JSON.stringify(spec).indexOf('"projection"') >= 0;
+    function nextTask() { return new Promise(function (next) { setTimeout(next, 0); }); }
     function embed() {
       if (result) result.finalize();
-      return window.vegaEmbed(el, current, options).then(function (r) {
-        result = r;
-        var delta = available - drawnWidth(el);
-        // a few rounds: axis labels and legends may change as the plot changes
-        if (Math.abs(delta) <= 2 || round++ >= 3) return r;
-        resize(current, Math.floor(delta));
-        // the next round in a task of its own
-        return new Promise(function (next) { setTimeout(next, 0); }).then(embed);
-      });
+      return window.vegaEmbed(el, current, options).then(function (r) { result = r; return fit(); });
+    }
+    // A few rounds, each in a task of its own: axis labels and legends may change as the plot
+    // does. Where the plot width is the view's own `width` signal (a single, layered or stacked
+    // view without a map), the drawn view is given the new width and run again, which costs a
+    // fraction of drawing it anew; a map's scale is in its spec, so a map is drawn anew.
+    function fit() {
+      var delta = Math.floor(available - drawnWidth(el));
+      if (Math.abs(delta) <= 2 || round++ >= 3) return result;
+      if (!map && typeof result.vgSpec.width === "number") {
+        var view = result.view;
+        return nextTask().then(function () {
+          return view.width(Math.max(MIN_PLOT, view.width() + delta)).runAsync();
+        }).then(fit);
+      }
+      resize(current, delta);
+      return nextTask().then(embed);
     }
     el.setAttribute("data-width", String(available));
     return embed();
-  }
-
-  function parts(script) {
-    var specElement = script.previousElementSibling;
-    var el = specElement && specElement.previousElementSibling;
-    return el ? { el: el, spec: specElement } : null;
-  }
-
-  // The height a chart will take, reserved before it is drawn so that the text under it does not
-  // move when it is: the plot heights (a map's scaled as its width will be; a height in steps, one
-  // step a row of the view's data), stacked or side by side, with room for the title, axes and
-  // legend. An estimate: the drawing sets the true height.
-  function rows(view, datasets, dataName) {
-    var y = view.encoding && view.encoding.y;
-    if (!y && view.layer) view.layer.some(function (part) { y = part.encoding && part.encoding.y; return y; });
-    var values = datasets[dataName] || (view.data && view.data.values) || [];
-    if (!y || !y.field || !values.length) return values.length;
-    var seen = {};
-    values.forEach(function (row) { seen[String(row[y.field])] = true; });
-    return Object.keys(seen).length;
-  }
-  function plotHeight(view, factor, datasets, dataName) {
-    dataName = (view.data && view.data.name) || dataName;
-    function part(p) { return plotHeight(p, factor, datasets, dataName); }
-    if (view.vconcat) return view.vconcat.reduce(function (sum, p) { return sum + part(p) + (p.title ? 72 : 52); }, 0);
-    var side = view.hconcat || view.concat;
-    if (side) return Math.max.apply(null, side.map(part).concat([0]));
-    var height = view.height;
-    if (height && typeof height.step === "number") return height.step * rows(view, datasets, dataName);
-    if (typeof height !== "number") return view.layer ? Math.max.apply(null, view.layer.map(part).concat([0])) : 0;
-    return view.projection && typeof view.projection.scale === "number" ? height * factor : height;
-  }
-  function titleLines(spec, width) {
-    var copy = { title: spec.title, config: spec.config };
-    wrapTitle(copy, width);
-    var title = copy.title, text = typeof title === "string" || Array.isArray(title) ? title : title && title.text;
-    return !text ? 0 : Array.isArray(text) ? text.length : 1;
-  }
-  function reserve(el, spec) {
-    var available = el.clientWidth;
-    var width = typeof spec.width === "number" ? spec.width : 0;
-    var factor = width ? Math.max(MIN_PLOT, available - 10) / width : 1;
-    var height = plotHeight(spec, factor, spec.datasets || {}, null);
-    var legend = /"(color|fill|shape|size)":\{[^{}]*"field"/.test(JSON.stringify(spec.encoding || spec.layer || {})) ? 40 : 0;
-    // a control bound to a parameter (a menu, a slider) is a line under the chart
-    var controls = (spec.params || []).filter(function (param) { return param.bind && param.bind.input; }).length;
-    if (height > 0) el.style.minHeight = Math.round(height + 22 * titleLines(spec, available - 10) + 50 + legend + 29 * controls) + "px";
   }
 
   // Every chart of the page: its container, a promise settled once it has drawn or failed.
@@ -239,7 +185,9 @@
     var chart = { el: found.el, spec: found.spec, queued: false };
     chart.settled = new Promise(function (resolve) { chart.settle = resolve; });
     charts.push(chart);
-    try { reserve(found.el, JSON.parse(found.spec.textContent)); } catch (e) { /* drawing reports it */ }
+    if (!found.el.getAttribute("data-reserved")) {
+      try { reserve(found.el, JSON.parse(found.spec.textContent)); } catch (e) { /* drawing reports it */ }
+    }
     if (observer) observer.observe(found.el); else queue(chart);
   }
 
