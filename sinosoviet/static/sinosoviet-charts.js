@@ -46,6 +46,14 @@
     }
   }
 
+  // The plot width of a view: its own, the widest of a stack, the sum of a row.
+  function plotWidth(view) {
+    if (view.vconcat) return Math.max.apply(null, view.vconcat.map(plotWidth).concat([0]));
+    var side = view.hconcat || view.concat;
+    if (side) return side.map(plotWidth).reduce(function (sum, width) { return sum + width; }, 0);
+    return typeof view.width === "number" ? view.width : 0;
+  }
+
   function drawnWidth(el) {
     var svg = el.querySelector("svg");
     return svg ? parseFloat(svg.getAttribute("width")) : 0;
@@ -77,6 +85,10 @@
     if (fitsItself(current) && available - 10 >= MIN_PLOT) {
       current.autosize = { type: "fit-x", contains: "padding" };
       current.width = available;
+    } else if (plotWidth(current)) {
+      // the first drawing already about as wide as the column: axes, labels and legends take
+      // about 10 px beside a map's plot (the rounds below correct the rest)
+      resize(current, Math.floor(available - 10 - plotWidth(current)));
     }
     var options = { actions: false, renderer: "svg" };
     var result = null;
