@@ -6,7 +6,7 @@ import pytest
 
 from conftest import HTML
 from sinosoviet import data
-from visits import draw_all, open_page
+from visits import PHONE, draw_all, open_page
 
 PAGE = "notebooks/explore.html"
 MARKS = "#explore-events g.mark-symbol.role-mark path"
@@ -142,3 +142,22 @@ def test_a_span_dragged_across_the_timeline_narrows_the_table(tab, tables):
     opacities = tab.eval_on_selector_all(MARKS, "ps => ps.map(p => p.getAttribute('opacity'))")
     assert 0 < rows < everything
     assert opacities.count("0.9") == rows and opacities.count("0.15") == everything - rows
+
+
+def test_explorers_draw_as_they_come_into_view(browser, book_server):
+    """On a phone the first explorer draws on its own, the last only once the reader scrolls to it
+    (one explorer per task: four at once held a slow phone for about a second)."""
+    tab, errors, failures = open_page(browser, book_server, PAGE, viewport=PHONE)
+    try:
+        state = ("() => [...document.querySelectorAll('.sinosoviet-explorer')].map(el => [el.id, "
+                 "!!el.querySelector('.sinosoviet-explorer-chart').dataset.rendered, el.getBoundingClientRect().top])")
+        tab.wait_for_function(f"() => ({state})()[0][1]", timeout=15_000)
+        tab.wait_for_timeout(500)
+        explorers = tab.evaluate(state)
+        assert len(explorers) >= 3 and explorers[-1][2] > 3 * PHONE["height"], explorers
+        assert not explorers[-1][1], f"an explorer far down the page drew on load: {explorers}"
+        tab.evaluate(f"() => document.getElementById('{explorers[-1][0]}').scrollIntoView()")
+        tab.wait_for_function(f"() => ({state})().every(e => e[1])", timeout=15_000)
+    finally:
+        tab.context.close()
+    assert not errors and not failures, (errors, failures)

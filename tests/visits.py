@@ -54,9 +54,11 @@ CHART_STATES = (
     " svg [class^=mark-] rect, svg [class^=mark-] circle, svg [class^=mark-] line, svg [class^=mark-] text').length}))")
 
 
-# Charts draw as they come near the window (sinosoviet-charts.js); the page's hook draws them all
+# Charts and explorers draw as they come near the window (sinosoviet-charts.js,
+# sinosoviet-tables.js); the page's hook draws them all
 # (as for print). A page with a chart's spec and no hook fails here (a TypeError in the page).
-DRAW_ALL = ("() => { if (document.querySelector('script.sinosoviet-spec')) window.sinosovietDrawAll(); }")
+DRAW_ALL = ("() => { if (document.querySelector('script.sinosoviet-spec, .sinosoviet-explorer')) "
+            "window.sinosovietDrawAll(); }")
 
 
 def draw_all(tab, timeout: float = 30_000) -> None:

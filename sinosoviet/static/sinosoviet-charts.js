@@ -206,6 +206,8 @@
   // Every chart drawn, wherever it is on the page (print, the tests): a promise settled when each
   // has drawn or failed, with the number of charts.
   function drawAll() {
+    // the Explore page's explorers too (sinosoviet-tables.js)
+    document.dispatchEvent(new Event("sinosoviet-draw-all"));
     chartScripts().forEach(register);
     charts.forEach(queue);
     return Promise.all(charts.map(function (chart) { return chart.settled; })).then(function () { return charts.length; });
@@ -224,13 +226,7 @@
   // explorers (sinosoviet-tables.js) use the same bundle
   window.sinosovietVega = whenVega;
 
-  function start() {
-    var scripts = chartScripts();
-    if (!scripts.length && !document.querySelector(".sinosoviet-explorer")) return;
-    scripts.forEach(register);
-    // the explorers (sinosoviet-tables.js) draw as soon as the bundle has come
-    if (document.querySelector(".sinosoviet-explorer")) whenVega(function () {});
-  }
+  function start() { chartScripts().forEach(register); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
