@@ -13,7 +13,6 @@ import gc
 import hashlib
 import html
 import json
-import os
 import re
 import shutil
 import sys
@@ -25,6 +24,8 @@ from sphinx.builders.html._assets import _JavaScript
 from docutils import nodes
 from markupsafe import Markup
 from sphinx.util import logging
+
+from sinosoviet.book.pagefonts import add_page_fonts, cached_cut
 
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
@@ -271,15 +272,15 @@ def subset_icon_font(app, exception) -> None:
 
         points = icon_codepoints(stylesheet.read_text(encoding="utf-8"), names)
         options = subset.Options(flavor="woff2", layout_features=["*"], notdef_outline=True)
-        font = subset.load_font(str(source), options)
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=points)
-        subsetter.subset(font)
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(f".{os.getpid()}.part")
-        subset.save_font(font, str(partial), options)
-        partial.replace(cached)
+        cached_cut(source, cached, options, unicodes=points)
     shutil.copyfile(cached, static / FONT)
+
+
+def page_fonts(app, exception) -> None:
+    """Each page's own cut of the Chinese and Japanese font (sinosoviet.book.pagefonts); the
+    single-page print build keeps the whole face."""
+    if exception is None and app.builder.name == "html":
+        add_page_fonts(Path(app.outdir))
 
 
 def freeze_heap(app=None, env=None) -> list:
@@ -298,6 +299,7 @@ def setup(app):
     app.connect("config-inited", add_static)
     app.connect("builder-inited", add_template_filters)
     app.connect("build-finished", subset_icon_font)
+    app.connect("build-finished", page_fonts)
     app.connect("config-inited", launch_only_from_our_repository)
     app.connect("source-read", check_notebook)
     app.connect("doctree-read", anchor_sources)
