@@ -48,7 +48,7 @@ def cached_cut(source, cached: Path, options, **wanted) -> Path:
 
 def page_characters(markup: str) -> str:
     """The page's characters of the CJK face, its charts' and explorers' data included."""
-    return "".join(sorted({char for char in markup if fonts.in_ranges(char, RANGES)}))
+    return "".join(sorted(char for char in set(markup) if fonts.in_ranges(char, RANGES)))
 
 
 @functools.cache
@@ -63,11 +63,13 @@ def face_as_truetype() -> bytes:
 
 
 def cut_for(chars: str) -> Path:
+    made_from = hashlib.sha256(FACE.read_bytes() + chars.encode()).hexdigest()[:20]
+    cached = CACHE / f"{STEM}-{made_from}.woff2"
+    if cached.exists():
+        return cached  # without importing fontTools (0.1 s)
     from fontTools import subset
 
-    made_from = hashlib.sha256(FACE.read_bytes() + chars.encode()).hexdigest()[:20]
-    return cached_cut(lambda: io.BytesIO(face_as_truetype()), CACHE / f"{STEM}-{made_from}.woff2",
-                      subset.Options(flavor="woff2"), text=chars)
+    return cached_cut(lambda: io.BytesIO(face_as_truetype()), cached, subset.Options(flavor="woff2"), text=chars)
 
 
 def face_rule(url: str, chars: str) -> str:
