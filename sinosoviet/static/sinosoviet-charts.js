@@ -7,8 +7,8 @@
    nothing moves when it is drawn: sinosoviet/book/reserve.js) is drawn once it comes within a
    screen's height of the window (IntersectionObserver; without it, every chart is drawn), each in
    a task of its own, so that a first visit draws only the first screen's charts and the page
-   keeps answering between them. `window.sinosovietDrawAll()` draws every chart (print, the tests; "beforeprint" too) and
-   returns a promise of their number once each has drawn or failed. The same chart may appear
+   keeps answering between them. `window.sinosovietDrawAll()` draws every chart (print, the
+   tests; "beforeprint" too) and returns a promise of their number once each has drawn or failed. The same chart may appear
    twice on a page (as in the single-page print build). A failure is recorded on the container
    (data-error) and in the console.
 
@@ -26,10 +26,10 @@
   // Change every sized view's plot width by `delta` px; a map (a projection with a scale) grows or
   // shrinks as a whole, its height and clip extent with it, around the same centre.
   function resize(view, delta) {
-    var parts = view.vconcat || view.hconcat || view.concat;
-    if (parts) {
-      var share = view.vconcat ? delta : delta / parts.length;
-      parts.forEach(function (part) { resize(part, share); });
+    var views = view.vconcat || view.hconcat || view.concat;
+    if (views) {
+      var share = view.vconcat ? delta : delta / views.length;
+      views.forEach(function (part) { resize(part, share); });
       return;
     }
     if (typeof view.width !== "number") return;
@@ -75,8 +75,10 @@
   // axes and legends included) in one drawing. Concatenated views and maps are redrawn instead.
   function fitsItself(spec) {
     return typeof spec.width === "number" && typeof spec.height === "number" && !(spec.vconcat || spec.hconcat || spec.concat || spec.facet || spec.repeat) &&
-      JSON.stringify(spec).indexOf('"projection"') < 0;
+      !hasMap(spec);
   }
+
+  function hasMap(spec) { return JSON.stringify(spec).indexOf('"projection"') >= 0; }
 
   function draw(el, spec) {
     var available = el.clientWidth;
@@ -93,7 +95,7 @@
     var options = { actions: false, renderer: "svg" };
     var result = null;
     var round = 0;
-    var map = JSON.stringify(spec).indexOf('"projection"') >= 0;
+    var map = hasMap(spec);
     function nextTask() { return new Promise(function (next) { setTimeout(next, 0); }); }
     function embed() {
       if (result) result.finalize();
