@@ -2,8 +2,7 @@
    chart: each chart's inline call (`window.sinosovietEmbed(document.currentScript)`, written by
    sinosoviet/render.py) reserves the chart's height as the page is parsed, so that the text under
    a chart is where it will stay from the first paint on; sinosoviet-charts.js, which runs once the
-   page is parsed, replaces that call with its own and draws. The layout helpers both need are
-   `window.sinosovietLayout`. */
+   page is parsed, draws. The helpers it shares are `window.sinosovietLayout`. */
 (function () {
   var MIN_PLOT = 120;  // a plot narrower than this would say nothing: the container scrolls instead
 
@@ -82,7 +81,7 @@
     el.setAttribute("data-reserved", "true");
   }
 
-  window.sinosovietLayout = { MIN_PLOT: MIN_PLOT, wrapTitle: wrapTitle, parts: parts, reserve: reserve };
+  window.sinosovietLayout = { MIN_PLOT: MIN_PLOT, wrapTitle: wrapTitle };
   window.sinosovietEmbed = function (script) {
     var found = parts(script);
     try { if (found) reserve(found.el, JSON.parse(found.spec.textContent)); } catch (e) { /* drawing reports it */ }

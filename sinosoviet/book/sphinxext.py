@@ -177,8 +177,8 @@ def tidy_page(app, pagename, templatename, context, doctree) -> None:
     loader would fetch from unpkg: readers run notebooks through the launch buttons instead.
     A page without charts loads no chart script; a page with charts loads sinosoviet-charts.js, and
     its head reserves each chart's height as the page is parsed and asks for the vega bundle once
-    the text has painted. Every script with a
-    file is deferred (the search page's own, which Sphinx's search reads in order, excepted)."""
+    the text has painted. Every script with a file is deferred (the search page's own, which
+    Sphinx's search reads in order, excepted)."""
     charts = any(marker in context.get("body", "") for marker in CHART_MARKERS)
     design = re.search(r'class="[^"]*\bsd-', context.get("body", "")) is not None
     seen, kept = set(), []

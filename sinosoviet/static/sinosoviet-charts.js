@@ -7,8 +7,10 @@
    nothing moves when it is drawn: sinosoviet/book/reserve.js) is drawn once it comes within a
    screen's height of the window (IntersectionObserver; without it, every chart is drawn), each in
    a task of its own, so that a first visit draws only the first screen's charts and the page
-   keeps answering between them. `window.sinosovietDrawAll()` draws every chart (print, the
-   tests; "beforeprint" too) and returns a promise of their number once each has drawn or failed. The same chart may appear
+   keeps answering between them; the Explore page's explorers are drawn the same way
+   (`window.sinosovietDrawWhenNear`, sinosoviet-tables.js). `window.sinosovietDrawAll()` draws
+   everything (print, the tests; "beforeprint" too) and returns a promise of their number once each
+   has drawn or failed. The same chart may appear
    twice on a page (as in the single-page print build). A failure is recorded on the container
    (data-error) and in the console.
 
@@ -19,7 +21,7 @@
 (function () {
   // the layout helpers the page's head defines (sinosoviet/book/reserve.js)
   var layout = window.sinosovietLayout;
-  var MIN_PLOT = layout.MIN_PLOT, wrapTitle = layout.wrapTitle, parts = layout.parts, reserve = layout.reserve;
+  var MIN_PLOT = layout.MIN_PLOT, wrapTitle = layout.wrapTitle;
 
   function clone(value) { return JSON.parse(JSON.stringify(value)); }
 
@@ -73,29 +75,28 @@
 
   // A single or layered view of a fixed height without a map: Vega fits it to the column itself (autosize fit-x,
   // axes and legends included) in one drawing. Concatenated views and maps are redrawn instead.
-  function fitsItself(spec) {
+  function fitsItself(spec, map) {
     return typeof spec.width === "number" && typeof spec.height === "number" && !(spec.vconcat || spec.hconcat || spec.concat || spec.facet || spec.repeat) &&
-      !hasMap(spec);
+      !map;
   }
-
-  function hasMap(spec) { return JSON.stringify(spec).indexOf('"projection"') >= 0; }
 
   function draw(el, spec) {
     var available = el.clientWidth;
     var current = clone(spec);
+    var map = JSON.stringify(spec).indexOf('"projection"') >= 0;
+    var plot = plotWidth(current);
     wrapTitle(current, available - 10);
-    if (fitsItself(current) && available - 10 >= MIN_PLOT) {
+    if (fitsItself(current, map) && available - 10 >= MIN_PLOT) {
       current.autosize = { type: "fit-x", contains: "padding" };
       current.width = available;
-    } else if (plotWidth(current)) {
+    } else if (plot) {
       // the first drawing already about as wide as the column: axes, labels and legends take
       // about 10 px beside a map's plot (the rounds below correct the rest)
-      resize(current, Math.floor(available - 10 - plotWidth(current)));
+      resize(current, Math.floor(available - 10 - plot));
     }
     var options = { actions: false, renderer: "svg" };
     var result = null;
     var round = 0;
-    var map = hasMap(spec);
     function nextTask() { return new Promise(function (next) { setTimeout(next, 0); }); }
     function embed() {
       if (result) result.finalize();
@@ -121,25 +122,23 @@
     return embed();
   }
 
-  // Every chart of the page: its container, a promise settled once it has drawn or failed.
-  var charts = [];
-  function chartOf(el) {
-    for (var i = 0; i < charts.length; i++) if (charts[i].el === el) return charts[i];
+  // Every drawing of the page, a chart or (sinosoviet-tables.js) an Explore explorer: its
+  // container, how to draw it, and a promise settled once it has drawn or failed.
+  var drawings = [];
+  function drawingOf(el) {
+    for (var i = 0; i < drawings.length; i++) if (drawings[i].el === el) return drawings[i];
     return null;
   }
 
-  function drawChart(chart) {
-    var el = chart.el;
-    if (el.getAttribute("data-drawing")) return chart.settled;
+  function drawChart(el, specElement) {
     el.setAttribute("data-drawing", "true");
-    var spec = JSON.parse(chart.spec.textContent);
+    var spec = JSON.parse(specElement.textContent);
     tapShowsTooltip(el);
-    function done(result) { el.style.minHeight = ""; el.setAttribute("data-rendered", "true"); chart.settle(); return result; }
+    function done() { el.style.minHeight = ""; el.setAttribute("data-rendered", "true"); }
     function failed(err) {
       el.style.minHeight = "";
       el.setAttribute("data-error", String(err));
       console.error("chart " + el.id + " failed to draw: " + err);
-      chart.settle();
     }
     // redraw for a new column width (a phone turned sideways), not for every pixel of a drag
     var timer = null;
@@ -152,21 +151,20 @@
     return draw(el, spec).then(done).catch(failed);
   }
 
-  // Each chart's script: the inline call after its spec (if this script ran before it) or found here.
-  var waiting = [];
-  function chartScripts() {
-    return [].slice.call(document.querySelectorAll("script.sinosoviet-spec")).map(function (spec) {
-      return spec.nextElementSibling;
-    }).filter(function (script) { return script && script.tagName === "SCRIPT"; });
+  // Each chart's spec, and after it its inline call (answered by the page's head: reserve.js).
+  function chartSpecs() {
+    return [].slice.call(document.querySelectorAll("script.sinosoviet-spec"));
   }
 
-  // One chart per task: a phone's main thread is free for a tap between two charts.
-  // One run through the queue at a time, however many charts join it meanwhile.
+  // One drawing per task: a phone's main thread is free for a tap between two.
+  // One run through the queue at a time, however many drawings join it meanwhile.
+  var waiting = [];
   var pumping = false;
   function drawWaiting() {
-    var chart = waiting.shift();
-    if (!chart) { pumping = false; return; }
-    drawChart(chart).then(function () { setTimeout(drawWaiting, 0); });
+    var drawing = waiting.shift();
+    if (!drawing) { pumping = false; return; }
+    // a drawing that throws still settles, and the queue goes on
+    Promise.resolve().then(drawing.draw).then(drawing.settle, drawing.settle).then(function () { setTimeout(drawWaiting, 0); });
   }
   function pump() {
     if (pumping) return;
@@ -174,45 +172,47 @@
     whenVega(drawWaiting);
   }
 
-  function queue(chart) {
-    if (chart.queued) return;
-    chart.queued = true;
-    if (observer) observer.unobserve(chart.el);
-    waiting.push(chart);
+  function queue(drawing) {
+    if (drawing.queued) return;
+    drawing.queued = true;
+    if (observer) observer.unobserve(drawing.el);
+    waiting.push(drawing);
     pump();
   }
 
-  // A chart is drawn when it comes within a screen's height of the window, so that a first visit
-  // draws only the first screen's charts and the rest as the reader scrolls; a browser without
+  // A drawing is made when it comes within a screen's height of the window, so that a first visit
+  // draws only the first screen's and the rest as the reader scrolls; a browser without
   // IntersectionObserver draws them all.
   var observer = window.IntersectionObserver ? new IntersectionObserver(function (entries) {
     entries.forEach(function (entry) {
       if (!entry.isIntersecting) return;
-      var chart = chartOf(entry.target);
-      if (chart) queue(chart);
+      var drawing = drawingOf(entry.target);
+      if (drawing) queue(drawing);
     });
   }, { rootMargin: "100% 0px 100% 0px" }) : null;
 
-  function register(script) {
-    var found = parts(script);
-    if (!found || chartOf(found.el)) return;
-    var chart = { el: found.el, spec: found.spec, queued: false };
-    chart.settled = new Promise(function (resolve) { chart.settle = resolve; });
-    charts.push(chart);
-    if (!found.el.getAttribute("data-reserved")) {
-      try { reserve(found.el, JSON.parse(found.spec.textContent)); } catch (e) { /* drawing reports it */ }
-    }
-    if (observer) observer.observe(found.el); else queue(chart);
+  // `draw` makes the drawing in `el` once the bundle has come, and returns a promise.
+  // Once everything has been asked for, a drawing that joins later is made at once.
+  var allAsked = false;
+  function drawWhenNear(el, draw) {
+    if (drawingOf(el)) return;
+    var drawing = { el: el, draw: draw, queued: false };
+    drawing.settled = new Promise(function (resolve) { drawing.settle = resolve; });
+    drawings.push(drawing);
+    if (observer && !allAsked) observer.observe(el); else queue(drawing);
   }
 
-  // Every chart drawn, wherever it is on the page (print, the tests): a promise settled when each
-  // has drawn or failed, with the number of charts.
+  function register(specElement) {
+    var el = specElement.previousElementSibling;
+    if (el) drawWhenNear(el, function () { return drawChart(el, specElement); });
+  }
+
+  // Every drawing made, wherever it is on the page (print, the tests): a promise settled when each
+  // has drawn or failed, with their number.
   function drawAll() {
-    // the Explore page's explorers too (sinosoviet-tables.js)
-    document.dispatchEvent(new Event("sinosoviet-draw-all"));
-    chartScripts().forEach(register);
-    charts.forEach(queue);
-    return Promise.all(charts.map(function (chart) { return chart.settled; })).then(function () { return charts.length; });
+    allAsked = true;
+    drawings.forEach(queue);
+    return Promise.all(drawings.map(function (drawing) { return drawing.settled; })).then(function () { return drawings.length; });
   }
   window.sinosovietDrawAll = drawAll;
   window.addEventListener("beforeprint", function () { drawAll(); });
@@ -224,11 +224,10 @@
     document.addEventListener("sinosoviet-vega", then, { once: true });
   }
 
-  window.sinosovietEmbed = register;
-  // explorers (sinosoviet-tables.js) use the same bundle
-  window.sinosovietVega = whenVega;
+  // the Explore page's explorers are drawn the same way (sinosoviet-tables.js)
+  window.sinosovietDrawWhenNear = drawWhenNear;
 
-  function start() { chartScripts().forEach(register); }
+  function start() { chartSpecs().forEach(register); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();

@@ -238,47 +238,14 @@
     });
   }
 
-  // The page's head asks for the vega bundle once the text has painted, and sinosoviet-charts.js
-  // calls back when it has run.
-  function whenVega(then) {
-    var tries = 0;
-    (function wait() {
-      if (window.vegaEmbed) { then(); }
-      else if (window.sinosovietVega) { window.sinosovietVega(then); }
-      else if (++tries < 200) { window.setTimeout(wait, 25); }
-      else { console.error("the vega bundle did not load"); }
-    })();
-  }
-
-  // As the chapters' charts are: an explorer is drawn once it comes within a screen's height of
-  // the window, one explorer per task (four at once were one task of about a second on a slow
-  // phone), and every one when the page is asked to draw all (sinosovietDrawAll: the tests).
-  function drawExplorers(explorers) {
-    var waiting = [], asked = [], busy = false;
-    function next() {
-      var host = waiting.shift();
-      if (!host) { busy = false; return; }
-      explorer(host).then(function () { window.setTimeout(next, 0); });
-    }
-    var observer = window.IntersectionObserver ? new IntersectionObserver(function (entries) {
-      entries.forEach(function (entry) { if (entry.isIntersecting) { ask(entry.target); } });
-    }, { rootMargin: "100% 0px 100% 0px" }) : null;
-    function ask(host) {
-      if (asked.indexOf(host) >= 0) { return; }
-      asked.push(host);
-      if (observer) { observer.unobserve(host); }
-      waiting.push(host);
-      if (!busy) { busy = true; whenVega(next); }
-    }
-    explorers.forEach(function (host) { if (observer) { observer.observe(host); } else { ask(host); } });
-    document.addEventListener("sinosoviet-draw-all", function () { explorers.forEach(ask); });
-  }
-
   function start() {
     document.querySelectorAll(".sinosoviet-table-tools").forEach(enhanceTable);
     document.querySelectorAll(".sinosoviet-page-filter").forEach(pageFilter);
-    var explorers = [].slice.call(document.querySelectorAll(".sinosoviet-explorer"));
-    if (explorers.length) { drawExplorers(explorers); }
+    // drawn as the chapters' charts are: once near the window, one per task, all on
+    // sinosovietDrawAll (sinosoviet-charts.js, which every page with an explorer loads first)
+    document.querySelectorAll(".sinosoviet-explorer").forEach(function (host) {
+      window.sinosovietDrawWhenNear(host, function () { return explorer(host); });
+    });
   }
 
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); }
