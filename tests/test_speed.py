@@ -5,13 +5,17 @@ precompressed copy is its source; a first visit to a chapter moves at most 1 MB.
 from __future__ import annotations
 
 import brotli
+import functools
 import gzip
+import json
+import operator
 import re
 from urllib.parse import urlparse
 
 import pytest
 
 from conftest import HTML, book_pages
+from sinosoviet.book import vegaspecs
 from visits import PHONE, draw_all
 
 PAGES = book_pages()
@@ -54,6 +58,38 @@ def test_no_script_holds_up_the_first_paint(page):
     assert not blocking, f"{page}: scripts that block the first paint: {blocking}"
     preloads = re.findall(r'<link rel="preload" as="script"[^>]*>', markup)
     assert not preloads, f"{page}: scripts preloaded ahead of the stylesheets: {preloads}"
+
+
+def test_the_bundle_is_vega_without_vega_lite():
+    """The pages draw compiled Vega: the bundle is Vega and its tooltips, with no Vega-Lite or
+    vega-embed (about 300 kB less to fetch and compile)."""
+    bundle = (HTML / "_static" / "vega-bundle.js").read_text(encoding="utf-8")
+    assert "window.vega=" in bundle and "vg-tooltip-element" in bundle
+    assert "vegaLite" not in bundle and "vega-embed" not in bundle
+    assert len(bundle) < 650_000, len(bundle)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_chart_comes_compiled_with_its_data_written_once(page):
+    """After each chart's spec and inline call, and after each explorer's settings, comes its
+    Vega, compiled as the book was built; a data set it shares with the spec is named by its path
+    in the spec (and found there), not written a second time."""
+    markup = (HTML / page).read_text(encoding="utf-8")
+    found = [(m.end(), json.loads(m.group(2))) for m in vegaspecs.CHART.finditer(markup)]
+    found += [(m.end(), json.loads(m.group(2))["spec"]) for m in vegaspecs.EXPLORER.finditer(markup)]
+    for end, spec in found:
+        after = re.match(r'<script type="application/json" class="sinosoviet-vega">(.*?)</script>', markup[end:], re.S)
+        assert after, f"{page}: a chart without its compiled Vega: {spec.get('description', '')[:60]}"
+        compiled = json.loads(after.group(1))
+        shared = [rows for rows, _ in vegaspecs.data_paths(spec)]
+        for data in compiled["vega"].get("data", []):
+            path = compiled["values"].get(data["name"])
+            if path is None:
+                assert data.get("values") is None or data["values"] not in shared, f"{page}: {data['name']} written twice"
+            else:
+                assert "values" not in data and functools.reduce(operator.getitem, path, spec) is not None, (page, path)
+    if 'class="sinosoviet-chart"' in markup:
+        assert found, f"{page}: charts, but no spec found"
 
 
 def test_the_bundle_is_compiled_as_it_streams_in():
@@ -101,7 +137,7 @@ def test_a_page_without_charts_loads_no_vega(visits):
 
 
 def test_the_chart_libraries_arrive_after_the_text_has_painted(browser, book_server):
-    """The vega bundle (0.9 MB) is asked for only once the page's text is on the screen, and every
+    """The vega bundle (590 kB) is asked for only once the page's text is on the screen, and every
     chart is still drawn."""
     asked, tab = requests_of_a_visit(browser, book_server, "notebooks/p1-1923-1927.html")
     timing = tab.evaluate("""() => ({

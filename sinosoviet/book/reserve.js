@@ -1,30 +1,28 @@
 /* Inlined in the head of every page with charts (sinosoviet/book/sphinxext.py), before any
    chart: each chart's inline call (`window.sinosovietEmbed(document.currentScript)`, written by
-   sinosoviet/render.py) reserves the chart's height as the page is parsed, so that the text under
-   a chart is where it will stay from the first paint on; sinosoviet-charts.js, which runs once the
+   sinosoviet/render.py) reserves the chart's height as the page is parsed (before the next frame
+   is drawn), so that the text under a chart is where it will stay from the first paint on; sinosoviet-charts.js, which runs once the
    page is parsed, draws. The helpers it shares are `window.sinosovietLayout`. */
 (function () {
   var MIN_PLOT = 120;  // a plot narrower than this would say nothing: the container scrolls instead
 
-  // A long title is broken into lines that fit the container (Vega draws an array as lines).
-  function wrapTitle(spec, width) {
+  // A title's lines in `width` px (Vega draws an array as lines); none for a spec without a title.
+  function titleLines(spec, width) {
     var title = spec.title;
-    var text = typeof title === "string" ? title : title && title.text;
-    if (typeof text !== "string") return;
+    var text = typeof title === "string" || Array.isArray(title) ? title : title && title.text;
+    if (Array.isArray(text)) return text;
+    if (typeof text !== "string" || !text) return [];
     var config = (spec.config && spec.config.title) || {};
-    var font = "bold " + (config.fontSize || 13) + "px " + ((spec.config && spec.config.font) || "sans-serif");
     var context = document.createElement("canvas").getContext("2d");
-    context.font = font;
+    context.font = "bold " + (config.fontSize || 13) + "px " + ((spec.config && spec.config.font) || "sans-serif");
     var lines = [], line = "";
     text.split(" ").forEach(function (word) {
       var next = line ? line + " " + word : word;
       if (line && context.measureText(next).width > width) { lines.push(line); line = word; } else { line = next; }
     });
     lines.push(line);
-    if (lines.length < 2) return;
-    if (typeof title === "string") spec.title = lines; else title.text = lines;
+    return lines;
   }
-
 
   function parts(script) {
     var specElement = script.previousElementSibling;
@@ -56,12 +54,6 @@
     if (typeof height !== "number") return view.layer ? Math.max.apply(null, view.layer.map(part).concat([0])) : 0;
     return view.projection && typeof view.projection.scale === "number" ? height * factor : height;
   }
-  function titleLines(spec, width) {
-    var copy = { title: spec.title, config: spec.config };
-    wrapTitle(copy, width);
-    var title = copy.title, text = typeof title === "string" || Array.isArray(title) ? title : title && title.text;
-    return !text ? 0 : Array.isArray(text) ? text.length : 1;
-  }
   // a channel that maps a field to colour, shape or size has a legend unless it is turned off
   function hasLegend(view) {
     var encoding = view.encoding || {};
@@ -69,21 +61,34 @@
       return encoding[channel] && encoding[channel].field && encoding[channel].legend !== null;
     }) || (view.layer || []).some(hasLegend);
   }
-  function reserve(el, spec) {
-    var available = el.clientWidth;
+  function reserve(el, spec, available) {
     var width = typeof spec.width === "number" ? spec.width : 0;
     var factor = width ? Math.max(MIN_PLOT, available - 10) / width : 1;
     var height = plotHeight(spec, factor, spec.datasets || {}, null);
     var legend = hasLegend(spec) ? 40 : 0;
     // a control bound to a parameter (a menu, a slider) is a line under the chart
     var controls = (spec.params || []).filter(function (param) { return param.bind && param.bind.input; }).length;
-    if (height > 0) el.style.minHeight = Math.round(height + 22 * titleLines(spec, available - 10) + 50 + legend + 29 * controls) + "px";
+    if (height > 0) el.style.minHeight = Math.round(height + 22 * titleLines(spec, available - 10).length + 50 + legend + 29 * controls) + "px";
     el.setAttribute("data-reserved", "true");
   }
 
-  window.sinosovietLayout = { MIN_PLOT: MIN_PLOT, wrapTitle: wrapTitle };
+  window.sinosovietLayout = { MIN_PLOT: MIN_PLOT, titleLines: titleLines };
+  // The charts met since the last frame are reserved together, before the next frame is drawn:
+  // their widths read in one layout, and no layout forced at each chart as the page is parsed
+  // (p5's eight forced layouts cost about 130 ms of its loading).
+  var waiting = [];
+  function reserveWaiting() {
+    var charts = waiting;
+    waiting = [];
+    var widths = charts.map(function (chart) { return chart.el.clientWidth; });
+    charts.forEach(function (chart, i) {
+      try { reserve(chart.el, JSON.parse(chart.spec.textContent), widths[i]); } catch (e) { /* drawing reports it */ }
+    });
+  }
   window.sinosovietEmbed = function (script) {
     var found = parts(script);
-    try { if (found) reserve(found.el, JSON.parse(found.spec.textContent)); } catch (e) { /* drawing reports it */ }
+    if (!found) return;
+    waiting.push(found);
+    if (waiting.length === 1) requestAnimationFrame(reserveWaiting);
   };
 })();

@@ -1,8 +1,9 @@
 """Sphinx extension: serve the chart libraries from the book's own _static, and refuse notebooks
 whose stored outputs contain an error.
 
-The vega, vega-lite and vega-embed bundle is generated at build time from the pinned
-vl-convert-python package, so no page needs a CDN; only pages with charts load it. Pages load no
+The vega bundle (Vega and vega-tooltip; the charts come compiled from Vega-Lite,
+sinosoviet.book.vegaspecs) is generated at build time from the pinned vl-convert-python package,
+so no page needs a CDN; only pages with charts load it. Pages load no
 script they do not use (templates/layout.html), and every static file is also written
 precompressed (sinosoviet.book.compress).
 """
@@ -26,13 +27,13 @@ from markupsafe import Markup
 from sphinx.util import logging
 
 from sinosoviet.book.pagefonts import add_page_fonts, cached_cut
+from sinosoviet.book.vegaspecs import VEGA_LITE_VERSION, CompileError, with_vega
 
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SOURCES = Path(__file__).resolve().parents[2] / "data" / "sources.csv"
 BIBLIOGRAPHY = "notebooks/bibliography"
-VEGA_LITE_VERSION = "5.20"  # the Vega-Lite of the pinned Altair (5.5.0 writes v5.20.1 specs)
 BUNDLE = "vega-bundle.js"
 CHART_SCRIPTS = (f"_static/{BUNDLE}", "_static/sinosoviet-charts.js")
 # what marks a page that draws charts: each chart's inline call (sinosoviet.render) and the
@@ -48,13 +49,25 @@ logger = logging.getLogger(__name__)
 COMPILE_HINT = "//# allFunctionsCalledOnLoad\n"
 
 
+# What the pages draw with: Vega and the tooltips vega-embed would give it, at the versions
+# vl-convert 1.9 carries (its bundler finds them by these addresses, offline; another version is a
+# build error). No Vega-Lite and no vega-embed: every chart comes compiled (vegaspecs), and the
+# bundle is 590 kB instead of 895 kB. The names are not `vega`: vl-convert's bundler has one.
+BUNDLE_SNIPPET = """import * as vegaModule from "https://cdn.jsdelivr.net/npm/vega@6.2.0/+esm";
+import { Handler as TooltipHandler } from "https://cdn.jsdelivr.net/npm/vega-tooltip@1.0.0/+esm";
+window.vega = vegaModule;
+window.vegaTooltip = { Handler: TooltipHandler };
+"""
+
+
 def write_bundle(directory: Path) -> Path:
     """Bundling takes seconds, so the bundle is kept beside a stamp naming what made it."""
     directory.mkdir(parents=True, exist_ok=True)
     target, stamp = directory / BUNDLE, directory.with_name(directory.name + ".stamp")
-    made_by = f"vl-convert {vl_convert.__version__}, vega-lite {VEGA_LITE_VERSION}, {COMPILE_HINT.strip()}"
+    made_by = f"vl-convert {vl_convert.__version__}, {COMPILE_HINT.strip()}\n{BUNDLE_SNIPPET}"
     if not target.exists() or not stamp.exists() or stamp.read_text(encoding="utf-8") != made_by:
-        target.write_text(COMPILE_HINT + vl_convert.javascript_bundle(vl_version=VEGA_LITE_VERSION), encoding="utf-8")
+        bundle = vl_convert.javascript_bundle(BUNDLE_SNIPPET, vl_version=VEGA_LITE_VERSION)
+        target.write_text(COMPILE_HINT + bundle, encoding="utf-8")
         stamp.write_text(made_by, encoding="utf-8")
     return target
 
@@ -119,15 +132,14 @@ def describe_page(app, pagename, templatename, context, doctree) -> None:
     context["metatags"] = context.get("metatags", "") + f'<meta name="description" content="{html.escape(text)}" />\n'
 
 
-# The vega bundle, asked for as soon as the page's first contentful paint is on the screen (or,
+# The vega bundle, asked for as soon as the page's first contentful paint is on the screen: once
+# the browser reports it, or two frames after a frame that drew the page's title (the report comes
+# as a task of its own behind the parser's, on p5 100-240 ms after the paint), whichever is first;
 # only where the browser does not report paints, once the page has loaded and a frame has been
-# drawn: a load event can come before the first paint is reported); sinosoviet-charts.js draws
+# drawn (a load event can come before the first paint is reported). sinosoviet-charts.js draws
 # the charts when it has run (the `sinosoviet-vega` event).
 VEGA_AFTER_PAINT = """(function (src) {
-  var asked = false;
   function ask() {
-    if (asked) return;
-    asked = true;
     var bundle = document.createElement("script");
     bundle.type = "module";
     bundle.src = src;
@@ -136,10 +148,14 @@ VEGA_AFTER_PAINT = """(function (src) {
     document.head.appendChild(bundle);
   }
   var paints = window.PerformanceObserver && (PerformanceObserver.supportedEntryTypes || []).indexOf("paint") >= 0;
+  // `frames`: the frames begun since the first that had the page's title, itself included
+  // (requestAnimationFrame runs as a frame begins, and only once the page's stylesheets have come)
+  function whenPainted(frames) {
+    if (performance.getEntriesByName("first-contentful-paint").length || frames > 2) { ask(); return; }
+    requestAnimationFrame(function () { whenPainted(frames || document.querySelector("h1") ? frames + 1 : 0); });
+  }
   if (paints) {
-    new PerformanceObserver(function (list, observer) {
-      if (list.getEntriesByName("first-contentful-paint").length) { observer.disconnect(); ask(); }
-    }).observe({ type: "paint", buffered: true });
+    whenPainted(0);
   } else {
     // no paint timing: once the page has loaded and the next frame has been drawn
     window.addEventListener("load", function () { requestAnimationFrame(function () { setTimeout(ask, 0); }); });
@@ -171,6 +187,16 @@ def deferred(script):
     return _JavaScript(filename, priority=getattr(script, "priority", 500), **{**attributes, "defer": "defer"})
 
 
+def compile_charts(app, pagename, templatename, context, doctree) -> None:
+    """Each chart's Vega, compiled from its Vega-Lite now rather than in the reader's browser
+    (sinosoviet.book.vegaspecs)."""
+    if any(marker in context.get("body", "") for marker in CHART_MARKERS):
+        try:
+            context["body"] = with_vega(context["body"])
+        except CompileError as error:
+            raise CompileError(f"{pagename}: {error}") from None
+
+
 def tidy_page(app, pagename, templatename, context, doctree) -> None:
     """Drop repeated scripts (Jupyter Book 1 sets up sphinx-togglebutton and sphinx-thebe twice,
     and two `const THEBE_JS_URL` declarations are a console error) and thebe, whose live-code
@@ -189,7 +215,7 @@ def tidy_page(app, pagename, templatename, context, doctree) -> None:
         if key in seen or "thebe" in str(script) or "THEBE_JS_URL" in body:
             continue
         if filename in CHART_SCRIPTS and not charts:
-            continue  # a page without charts needs no chart libraries (the bundle is 0.9 MB)
+            continue  # a page without charts needs no chart libraries (the bundle is 590 kB)
         seen.add(key)
         if filename in (f"_static/{BUNDLE}", BUNDLE):
             # in its place, a few lines that ask for it as soon as the text has painted
@@ -305,6 +331,7 @@ def freeze_heap(app=None, env=None) -> list:
 def setup(app):
     freeze_heap()
     app.connect("env-updated", freeze_heap)
+    app.connect("html-page-context", compile_charts)
     app.connect("html-page-context", tidy_page)
     app.connect("html-page-context", describe_page)
     app.connect("config-inited", add_static)

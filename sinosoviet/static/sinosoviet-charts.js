@@ -1,10 +1,11 @@
-/* Draws every chart of the page from its inline spec with the vega bundle served from _static.
-   This script is deferred, and the 0.9 MB bundle is asked for only once the page's text has been
+/* Draws every chart of the page with the vega bundle served from _static.
+   This script is deferred, and the 590 kB bundle is asked for only once the page's text has been
    painted (by a few lines in the page's head), so that a phone
-   shows the text first: the bundle (vega, vega-lite, vega-embed, an ES module) is then added to
-   the page. A chart (a container, its spec as inert JSON and a call to `sinosovietEmbed`, which
-   the page's head answers as the page is parsed by reserving about the chart's height, so that
-   nothing moves when it is drawn: sinosoviet/book/reserve.js) is drawn once it comes within a
+   shows the text first: the bundle (Vega and vega-tooltip, an ES module) is then added to the
+   page. A chart is a container, its Vega-Lite spec as inert JSON, a call to `sinosovietEmbed`
+   (which the page's head answers as the page is parsed by reserving about the chart's height, so
+   that nothing moves when it is drawn: sinosoviet/book/reserve.js) and its Vega, compiled from
+   the spec as the book was built (sinosoviet/book/vegaspecs.py). It is drawn once it comes within a
    screen's height of the window (IntersectionObserver; without it, every chart is drawn), each in
    a task of its own, so that a first visit draws only the first screen's charts and the page
    keeps answering between them; the Explore page's explorers are drawn the same way
@@ -14,46 +15,59 @@
    twice on a page (as in the single-page print build). A failure is recorded on the container
    (data-error) and in the console.
 
-   Charts reflow to their container instead of being scaled: the spec's plot widths (and a map's
-   projection scale with them) are changed until the drawing is as wide as the column, so that text
-   keeps its size on a phone. Notebooks keep the stored spec unchanged. A tap on a mark shows the
+   Charts reflow to their container instead of being scaled: Vega fits the plot width to the column
+   (a map's projection scale is changed with it), so that text keeps its size on a phone. Notebooks keep the stored spec unchanged. A tap on a mark shows the
    same tooltip as hovering it. */
 (function () {
   // the layout helpers the page's head defines (sinosoviet/book/reserve.js)
   var layout = window.sinosovietLayout;
-  var MIN_PLOT = layout.MIN_PLOT, wrapTitle = layout.wrapTitle;
+  var MIN_PLOT = layout.MIN_PLOT, titleLines = layout.titleLines;
 
   function clone(value) { return JSON.parse(JSON.stringify(value)); }
 
-  // Change every sized view's plot width by `delta` px; a map (a projection with a scale) grows or
-  // shrinks as a whole, its height and clip extent with it, around the same centre.
-  function resize(view, delta) {
-    var views = view.vconcat || view.hconcat || view.concat;
-    if (views) {
-      var share = view.vconcat ? delta : delta / views.length;
-      views.forEach(function (part) { resize(part, share); });
-      return;
-    }
-    if (typeof view.width !== "number") return;
-    var width = Math.max(MIN_PLOT, view.width + delta);
-    var factor = width / view.width;
-    view.width = width;
-    var projection = view.projection;
-    if (projection && typeof projection.scale === "number") {
+  // The chart's Vega (compiled while the book was built: sinosoviet/book/vegaspecs.py) with its
+  // data sets taken from the Vega-Lite spec, where the build named them by their path of keys.
+  function vegaOf(compiled, spec) {
+    var vega = compiled.vega;
+    (vega.data || []).forEach(function (data) {
+      var path = compiled.values[data.name];
+      if (path) data.values = path.reduce(function (node, key) { return node[key]; }, spec);
+    });
+    return vega;
+  }
+
+  // Change the plot width by `delta` px (Vega-Lite gives a single, layered or stacked view one
+  // `width`); a map (a projection with a scale) grows or shrinks as a whole, its height and clip
+  // extent with it, around the same centre. Views of widths of their own keep them.
+  function resize(vega, delta) {
+    if (typeof vega.width !== "number") return;
+    var width = Math.max(MIN_PLOT, vega.width + delta);
+    var factor = width / vega.width;
+    vega.width = width;
+    (vega.projections || []).forEach(function (projection) {
+      if (typeof projection.scale !== "number") return;
       projection.scale *= factor;
-      if (typeof view.height === "number") view.height = Math.round(view.height * factor);
+      if (typeof vega.height === "number") vega.height = Math.round(vega.height * factor);
       if (projection.clipExtent) {
         projection.clipExtent = projection.clipExtent.map(function (p) { return p.map(function (v) { return v * factor; }); });
       }
-    }
+    });
   }
 
-  // The plot width of a view: its own, the widest of a stack, the sum of a row.
-  function plotWidth(view) {
-    if (view.vconcat) return Math.max.apply(null, view.vconcat.map(plotWidth).concat([0]));
-    var side = view.hconcat || view.concat;
-    if (side) return side.map(plotWidth).reduce(function (sum, width) { return sum + width; }, 0);
-    return typeof view.width === "number" ? view.width : 0;
+  // Draw a Vega spec into `el` as vega-embed would (SVG, its tooltips, Vega's warnings in the
+  // console, inputs bound to parameters under the chart); a promise of the view.
+  function embed(el, vega) {
+    var lib = window.vega;
+    el.textContent = "";
+    var view = new lib.View(lib.parse(vega), { renderer: "svg", logLevel: lib.Warn });
+    view.tooltip(new window.vegaTooltip.Handler().call);
+    return view.initialize(el).runAsync();
+  }
+
+  // A drawing's compiled Vega, in a script element, with its data filled in from `spec`.
+  function compiledVega(script, spec) {
+    if (!script) throw new Error("the page has no compiled Vega for it (sinosoviet/book/vegaspecs.py)");
+    return vegaOf(JSON.parse(script.textContent), spec);
   }
 
   function drawnWidth(el) {
@@ -73,34 +87,33 @@
     });
   }
 
-  // A single or layered view of a fixed height without a map: Vega fits it to the column itself (autosize fit-x,
-  // axes and legends included) in one drawing. Concatenated views and maps are redrawn instead.
-  function fitsItself(spec, map) {
-    return typeof spec.width === "number" && typeof spec.height === "number" && !(spec.vconcat || spec.hconcat || spec.concat || spec.facet || spec.repeat) &&
-      !map;
+  // A view of one plot width (single, layered or stacked) without a map: Vega fits it to the column
+  // itself (autosize fit-x, axes and legends included) in one drawing; a map is resized instead.
+  // (Vega-Lite refuses to fit a view whose height is in steps, or a stack; Vega does it alike.)
+  function fitsItself(vega, map) {
+    return typeof vega.width === "number" && !map;
   }
 
-  function draw(el, spec) {
+  function draw(el, spec, vega) {
     var available = el.clientWidth;
-    var current = clone(spec);
-    var map = JSON.stringify(spec).indexOf('"projection"') >= 0;
-    var plot = plotWidth(current);
-    wrapTitle(current, available - 10);
+    var current = clone(vega);
+    var map = !!(current.projections && current.projections.length);
+    var lines = titleLines(spec, available - 10);
+    if (lines.length > 1 && current.title) current.title.text = lines;
     if (fitsItself(current, map) && available - 10 >= MIN_PLOT) {
       current.autosize = { type: "fit-x", contains: "padding" };
       current.width = available;
-    } else if (plot) {
+    } else if (typeof current.width === "number") {
       // the first drawing already about as wide as the column: axes, labels and legends take
       // about 10 px beside a map's plot (the rounds below correct the rest)
-      resize(current, Math.floor(available - 10 - plot));
+      resize(current, Math.floor(available - 10 - current.width));
     }
-    var options = { actions: false, renderer: "svg" };
-    var result = null;
+    var view = null;
     var round = 0;
     function nextTask() { return new Promise(function (next) { setTimeout(next, 0); }); }
-    function embed() {
-      if (result) result.finalize();
-      return window.vegaEmbed(el, current, options).then(function (r) { result = r; return fit(); });
+    function drawAnew() {
+      if (view) view.finalize();
+      return embed(el, current).then(function (drawn) { view = drawn; return fit(); });
     }
     // A few rounds, each in a task of its own: axis labels and legends may change as the plot
     // does. Where the plot width is the view's own `width` signal (a single, layered or stacked
@@ -108,18 +121,17 @@
     // fraction of drawing it anew; a map's scale is in its spec, so a map is drawn anew.
     function fit() {
       var delta = Math.floor(available - drawnWidth(el));
-      if (Math.abs(delta) <= 2 || round++ >= 3) return result;
-      if (!map && typeof result.vgSpec.width === "number") {
-        var view = result.view;
+      if (Math.abs(delta) <= 2 || round++ >= 3) return view;
+      if (!map && typeof current.width === "number") {
         return nextTask().then(function () {
           return view.width(Math.max(MIN_PLOT, view.width() + delta)).runAsync();
         }).then(fit);
       }
       resize(current, delta);
-      return nextTask().then(embed);
+      return nextTask().then(drawAnew);
     }
     el.setAttribute("data-width", String(available));
-    return embed();
+    return drawAnew();
   }
 
   // Every drawing of the page, a chart or (sinosoviet-tables.js) an Explore explorer: its
@@ -132,23 +144,28 @@
 
   function drawChart(el, specElement) {
     el.setAttribute("data-drawing", "true");
-    var spec = JSON.parse(specElement.textContent);
-    tapShowsTooltip(el);
     function done() { el.style.minHeight = ""; el.setAttribute("data-rendered", "true"); }
     function failed(err) {
       el.style.minHeight = "";
       el.setAttribute("data-error", String(err));
       console.error("chart " + el.id + " failed to draw: " + err);
     }
+    var spec, vega;
+    try {
+      spec = JSON.parse(specElement.textContent);
+      // its compiled Vega follows its inline call, in the same figure
+      vega = compiledVega(specElement.parentNode.querySelector("script.sinosoviet-vega"), spec);
+    } catch (err) { failed(err); return Promise.resolve(); }
+    tapShowsTooltip(el);
     // redraw for a new column width (a phone turned sideways), not for every pixel of a drag
     var timer = null;
     window.addEventListener("resize", function () {
       clearTimeout(timer);
       timer = setTimeout(function () {
-        if (Math.abs(el.clientWidth - Number(el.getAttribute("data-width"))) > 8) draw(el, spec).catch(failed);
+        if (Math.abs(el.clientWidth - Number(el.getAttribute("data-width"))) > 8) draw(el, spec, vega).catch(failed);
       }, 250);
     });
-    return draw(el, spec).then(done).catch(failed);
+    return draw(el, spec, vega).then(done).catch(failed);
   }
 
   // Each chart's spec, and after it its inline call (answered by the page's head: reserve.js).
@@ -220,12 +237,13 @@
   // The page's head asks for the bundle once the text has painted (sinosoviet/book/sphinxext.py,
   // VEGA_AFTER_PAINT), and announces it with the `sinosoviet-vega` event.
   function whenVega(then) {
-    if (window.vegaEmbed) { then(); return; }
+    if (window.vega) { then(); return; }
     document.addEventListener("sinosoviet-vega", then, { once: true });
   }
 
-  // the Explore page's explorers are drawn the same way (sinosoviet-tables.js)
+  // the Explore page's explorers are drawn the same way, and with the same Vega (sinosoviet-tables.js)
   window.sinosovietDrawWhenNear = drawWhenNear;
+  window.sinosovietVega = { compiled: compiledVega, embed: embed };
 
   function start() { chartSpecs().forEach(register); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

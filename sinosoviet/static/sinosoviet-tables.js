@@ -1,7 +1,8 @@
 /* Tables a reader can search and page, with no kernel behind the page.
 
    1. Explorers (div.sinosoviet-explorer, made by sinosoviet/webexplore.py): draws the chart from
-      its spec with the vega bundle the book serves, and a table of the same rows; whenever one of
+      its Vega (compiled from its spec as the book was built) with the vega bundle the book serves,
+      and a table of the same rows; whenever one of
       the chart's inputs changes (a Vega signal), the table keeps the rows that the chart's filter
       keeps, tested by the same filter descriptions the Python side wrote the chart's filter from.
    2. Reference tables (div.sinosoviet-table-tools, made by sinosoviet/pages.py): a search box,
@@ -221,8 +222,12 @@
     }
 
     host.classList.add("sinosoviet-explorer-live");
-    return window.vegaEmbed(chart, config.spec, { actions: false, renderer: "svg" }).then(function (result) {
-      view = result.view;
+    var vega = window.sinosovietVega;
+    return Promise.resolve().then(function () {
+      // its compiled Vega follows its config (sinosoviet/book/vegaspecs.py)
+      return vega.embed(chart, vega.compiled(host.querySelector("script.sinosoviet-vega"), config.spec));
+    }).then(function (drawn) {
+      view = drawn;
       var names = {};
       config.filters.forEach(function (f) {
         f.params.concat(f.undated ? [f.undated] : []).forEach(function (n) { names[n] = true; });
