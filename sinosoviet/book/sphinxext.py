@@ -132,14 +132,17 @@ def describe_page(app, pagename, templatename, context, doctree) -> None:
     context["metatags"] = context.get("metatags", "") + f'<meta name="description" content="{html.escape(text)}" />\n'
 
 
-# The vega bundle, asked for as soon as the page's first contentful paint is on the screen: once
-# the browser reports it, or two frames after a frame that drew the page's title (the report comes
-# as a task of its own behind the parser's, on p5 100-240 ms after the paint), whichever is first;
+# The vega bundle, asked for as soon as the page's first contentful paint is on the screen (or,
 # only where the browser does not report paints, once the page has loaded and a frame has been
-# drawn (a load event can come before the first paint is reported). sinosoviet-charts.js draws
-# the charts when it has run (the `sinosoviet-vega` event).
+# drawn: a load event can come before the first paint is reported); sinosoviet-charts.js draws
+# the charts when it has run (the `sinosoviet-vega` event). (Looking for the paint at each frame
+# instead, to ask sooner, made the browser lay out a long page at each frame as it was parsed:
+# on reading-the-source, 0.4 s more blocking on a simulated phone.)
 VEGA_AFTER_PAINT = """(function (src) {
+  var asked = false;
   function ask() {
+    if (asked) return;
+    asked = true;
     var bundle = document.createElement("script");
     bundle.type = "module";
     bundle.src = src;
@@ -148,14 +151,10 @@ VEGA_AFTER_PAINT = """(function (src) {
     document.head.appendChild(bundle);
   }
   var paints = window.PerformanceObserver && (PerformanceObserver.supportedEntryTypes || []).indexOf("paint") >= 0;
-  // `frames`: the frames begun since the first that had the page's title, itself included
-  // (requestAnimationFrame runs as a frame begins, and only once the page's stylesheets have come)
-  function whenPainted(frames) {
-    if (performance.getEntriesByName("first-contentful-paint").length || frames > 2) { ask(); return; }
-    requestAnimationFrame(function () { whenPainted(frames || document.querySelector("h1") ? frames + 1 : 0); });
-  }
   if (paints) {
-    whenPainted(0);
+    new PerformanceObserver(function (list, observer) {
+      if (list.getEntriesByName("first-contentful-paint").length) { observer.disconnect(); ask(); }
+    }).observe({ type: "paint", buffered: true });
   } else {
     // no paint timing: once the page has loaded and the next frame has been drawn
     window.addEventListener("load", function () { requestAnimationFrame(function () { setTimeout(ask, 0); }); });
