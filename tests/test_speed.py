@@ -151,6 +151,30 @@ def test_the_chart_libraries_arrive_after_the_text_has_painted(browser, book_ser
     assert timing["charts"] >= 1 and timing["drawn"] == timing["charts"], timing
 
 
+def test_a_long_page_of_claims_is_laid_out_as_it_is_read(browser, book_server):
+    """On reading-the-source (127 claims) a claim far from the window is not laid out until the
+    reader comes near it, and a link to a claim further down still lands on it, laid out."""
+    page = f"{book_server}/notebooks/reading-the-source.html"
+    # a claim's contents are skipped while the claim is far from the window (content-visibility)
+    skipped = "id => !document.getElementById(id).firstElementChild.checkVisibility({contentVisibilityAuto: true})"
+    context = browser.new_context(viewport=PHONE)
+    try:
+        tab = context.new_page()
+        tab.goto(page, wait_until="load")
+        ids = tab.evaluate("() => [...document.querySelectorAll('.sinosoviet-claim')].map(e => e.id)")
+        assert len(ids) > 100, ids
+        assert tab.evaluate(skipped, ids[-1]), "every claim laid out at once"
+        tab.evaluate("id => document.getElementById(id).scrollIntoView()", ids[-1])
+        tab.wait_for_function(f"id => !({skipped})(id)", arg=ids[-1], timeout=5_000)
+        linked = context.new_page()
+        linked.goto(f"{page}#{ids[-20]}", wait_until="load")
+        linked.wait_for_function(f"id => !({skipped})(id)", arg=ids[-20], timeout=5_000)
+        top = linked.evaluate("id => document.getElementById(id).getBoundingClientRect().top", ids[-20])
+        assert 0 <= top < PHONE["height"] / 2, (ids[-20], top)
+    finally:
+        context.close()
+
+
 def test_charts_draw_as_they_come_into_view(browser, book_server):
     """A first visit on a phone draws only the charts near the first screen, and the others as the
     reader scrolls to them; until then each keeps room for itself (no shift when it draws); the

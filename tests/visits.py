@@ -126,6 +126,8 @@ def visit(browser, base: str, page: str, size: str) -> dict:
         seen["texts"] = tab.eval_on_selector_all(".sinosoviet-chart", MEASURE)
         seen["labels"] = tab.eval_on_selector_all(".sinosoviet-chart", LABEL_BOXES)
         if size == "desktop":
+            # every part of the page checked, also what the page lays out only as it is read
+            tab.add_style_tag(content="* { content-visibility: visible !important; }")
             tab.add_script_tag(path=axe_script())
             # no preload: axe would re-fetch @import-ed theme stylesheets against the page's URL (404s)
             seen["violations"] = tab.evaluate(
