@@ -74,12 +74,16 @@
 
   window.sinosovietLayout = { MIN_PLOT: MIN_PLOT, titleLines: titleLines };
   // The width of a chart's column, read once for each place a chart can stand (its ancestors'
-  // elements and classes): reading it makes the browser lay out the page parsed so far, and p5's
-  // eight charts, all in the same kind of column, had it do so eight times (about 70 ms).
+  // elements and classes, less what does not change a width here: a notebook cell's tags, and
+  // sections, which only nest headings): reading it makes the browser lay out the page parsed so
+  // far, and p5's eight charts, all in the same kind of column, had it do so eight times (about
+  // 70 ms).
   var widths = {};
   function columnWidth(el) {
     var place = [];
-    for (var node = el.parentNode; node && node !== document.body; node = node.parentNode) place.push(node.tagName + "." + node.className);
+    for (var node = el.parentNode; node && node !== document.body; node = node.parentNode) {
+      if (node.tagName !== "SECTION") place.push(node.tagName + "." + node.className.replace(/\btag_\S+/g, ""));
+    }
     place = place.join(" ");
     if (!(place in widths)) widths[place] = el.clientWidth;
     return widths[place];
