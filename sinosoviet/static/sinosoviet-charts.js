@@ -1,8 +1,7 @@
 /* Draws every chart of the page with the vega bundle served from _static.
    This script is deferred, and the 590 kB bundle is asked for only once the page's text has been
-   painted (by a few lines in the page's head), so that a phone
-   shows the text first: the bundle (Vega and vega-tooltip, an ES module) is then added to the
-   page. A chart is a container, its Vega-Lite spec as inert JSON, a call to `sinosovietEmbed`
+   painted (by a few lines in the page's head), so that a phone shows the text first: the bundle
+   (Vega and vega-tooltip, an ES module) is then added to the page. A chart is a container, its Vega-Lite spec as inert JSON, a call to `sinosovietEmbed`
    (which the page's head answers as the page is parsed by reserving about the chart's height, so
    that nothing moves when it is drawn: sinosoviet/book/reserve.js) and its Vega, compiled from
    the spec as the book was built (sinosoviet/book/vegaspecs.py). It is drawn once it comes within a
@@ -11,13 +10,13 @@
    keeps answering between them; the Explore page's explorers are drawn the same way
    (`window.sinosovietDrawWhenNear`, sinosoviet-tables.js). `window.sinosovietDrawAll()` draws
    everything (print, the tests; "beforeprint" too) and returns a promise of their number once each
-   has drawn or failed. The same chart may appear
-   twice on a page (as in the single-page print build). A failure is recorded on the container
-   (data-error) and in the console.
+   has drawn or failed. The same chart may appear twice on a page (as in the single-page print
+   build). A failure is recorded on the container (data-error) and in the console.
 
-   Charts reflow to their container instead of being scaled: Vega fits the plot width to the column
-   (a map's projection scale is changed with it), so that text keeps its size on a phone. Notebooks keep the stored spec unchanged. A tap on a mark shows the
-   same tooltip as hovering it. */
+   Charts reflow to their container instead of being scaled: Vega fits the plot width to the
+   column (a map is resized, its projection's scale with it), so that text keeps its size on a
+   phone. Notebooks keep the stored spec unchanged. A tap on a mark shows the same tooltip as
+   hovering it. */
 (function () {
   // the layout helpers the page's head defines (sinosoviet/book/reserve.js)
   var layout = window.sinosovietLayout;
@@ -44,14 +43,14 @@
     var width = Math.max(MIN_PLOT, vega.width + delta);
     var factor = width / vega.width;
     vega.width = width;
-    (vega.projections || []).forEach(function (projection) {
-      if (typeof projection.scale !== "number") return;
+    var scaled = (vega.projections || []).filter(function (projection) { return typeof projection.scale === "number"; });
+    scaled.forEach(function (projection) {
       projection.scale *= factor;
-      if (typeof vega.height === "number") vega.height = Math.round(vega.height * factor);
       if (projection.clipExtent) {
         projection.clipExtent = projection.clipExtent.map(function (p) { return p.map(function (v) { return v * factor; }); });
       }
     });
+    if (scaled.length && typeof vega.height === "number") vega.height = Math.round(vega.height * factor);
   }
 
   function nextTask() { return new Promise(function (next) { setTimeout(next, 0); }); }

@@ -2,9 +2,9 @@
 
    1. Explorers (div.sinosoviet-explorer, made by sinosoviet/webexplore.py): draws the chart from
       its Vega (compiled from its spec as the book was built) with the vega bundle the book serves,
-      and a table of the same rows; whenever one of
-      the chart's inputs changes (a Vega signal), the table keeps the rows that the chart's filter
-      keeps, tested by the same filter descriptions the Python side wrote the chart's filter from.
+      and a table of the same rows; whenever one of the chart's inputs changes (a Vega signal), the
+      table keeps the rows that the chart's filter keeps, tested by the same filter descriptions
+      the Python side wrote the chart's filter from.
    2. Reference tables (div.sinosoviet-table-tools, made by sinosoviet/pages.py): a search box,
       and pages of data-page-size rows where one is given. A link to a row (#src-…) opens its page.
    3. A page filter (div.sinosoviet-page-filter): one box that filters the rows of every table
