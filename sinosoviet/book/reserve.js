@@ -6,6 +6,7 @@
 (function () {
   var MIN_PLOT = 120;  // a plot narrower than this would say nothing: the container scrolls instead
 
+  var context = null;  // one canvas measures every title of the page
   // A title's lines in `width` px (Vega draws an array as lines); none for a spec without a title.
   function titleLines(spec, width) {
     var title = spec.title;
@@ -13,7 +14,7 @@
     if (Array.isArray(text)) return text;
     if (typeof text !== "string" || !text) return [];
     var config = (spec.config && spec.config.title) || {};
-    var context = document.createElement("canvas").getContext("2d");
+    context = context || document.createElement("canvas").getContext("2d");
     context.font = "bold " + (config.fontSize || 13) + "px " + ((spec.config && spec.config.font) || "sans-serif");
     var lines = [], line = "";
     text.split(" ").forEach(function (word) {

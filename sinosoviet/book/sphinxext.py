@@ -186,10 +186,14 @@ def deferred(script):
     return _JavaScript(filename, priority=getattr(script, "priority", 500), **{**attributes, "defer": "defer"})
 
 
+def has_charts(context) -> bool:
+    return any(marker in context.get("body", "") for marker in CHART_MARKERS)
+
+
 def compile_charts(app, pagename, templatename, context, doctree) -> None:
     """Each chart's Vega, compiled from its Vega-Lite now rather than in the reader's browser
     (sinosoviet.book.vegaspecs)."""
-    if any(marker in context.get("body", "") for marker in CHART_MARKERS):
+    if has_charts(context):
         try:
             context["body"] = with_vega(context["body"])
         except CompileError as error:
@@ -204,7 +208,7 @@ def tidy_page(app, pagename, templatename, context, doctree) -> None:
     its head reserves each chart's height as the page is parsed and asks for the vega bundle once
     the text has painted. Every script with a file is deferred (the search page's own, which
     Sphinx's search reads in order, excepted)."""
-    charts = any(marker in context.get("body", "") for marker in CHART_MARKERS)
+    charts = has_charts(context)
     design = re.search(r'class="[^"]*\bsd-', context.get("body", "")) is not None
     seen, kept = set(), []
     for script in context.get("script_files", []):

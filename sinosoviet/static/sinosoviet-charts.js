@@ -93,23 +93,20 @@
     });
   }
 
-  // A view of one plot width (single, layered or stacked) without a map: Vega fits it to the column
-  // itself (autosize fit-x, axes and legends included) in one drawing; a map is resized instead.
-  // (Vega-Lite refuses to fit a view whose height is in steps, or a stack; Vega does it alike.)
-  function fitsItself(vega, map) {
-    return typeof vega.width === "number" && !map;
-  }
-
   function draw(el, spec, vega) {
     var available = el.clientWidth;
     var current = clone(vega);
     var map = !!(current.projections && current.projections.length);
+    var oneWidth = typeof current.width === "number";  // a single, layered or stacked view
     var lines = titleLines(spec, available - 10);
     if (lines.length > 1 && current.title) current.title.text = lines;
-    if (fitsItself(current, map) && available - 10 >= MIN_PLOT) {
+    // Vega fits a view of one plot width without a map to the column itself (autosize fit-x, axes
+    // and legends included) in one drawing (Vega-Lite refused to for a height in steps or a
+    // stack; Vega does it alike); a map is resized instead.
+    if (oneWidth && !map && available - 10 >= MIN_PLOT) {
       current.autosize = { type: "fit-x", contains: "padding" };
       current.width = available;
-    } else if (typeof current.width === "number") {
+    } else if (oneWidth) {
       // the first drawing already about as wide as the column: axes, labels and legends take
       // about 10 px beside a map's plot (the rounds below correct the rest)
       resize(current, Math.floor(available - 10 - current.width));
@@ -127,7 +124,7 @@
     function fit() {
       var delta = Math.floor(available - drawnWidth(el));
       if (Math.abs(delta) <= 2 || round++ >= 3) return view;
-      if (!map && typeof current.width === "number") {
+      if (oneWidth && !map) {
         return nextTask().then(function () {
           return view.width(Math.max(MIN_PLOT, view.width() + delta)).runAsync();
         }).then(fit);
