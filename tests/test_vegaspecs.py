@@ -85,3 +85,14 @@ def test_a_spec_that_does_not_compile_is_named_in_one_line():
         vegaspecs.with_vega(render.chart_html(broken))
     message = str(error.value)
     assert "A broken chart" in message and "\n" not in message and "backtrace" not in message.lower()
+
+
+def test_a_chart_that_needs_a_transform_the_bundle_leaves_out_is_named():
+    """The bundle registers only the transforms the book's charts use (vegaspecs.BUNDLE_SNIPPET): a
+    chart that needs another stops the build, named, instead of failing in the reader's browser."""
+    spec = {"description": "Trend chart", "data": {"values": ROWS}, "mark": "line",
+            "transform": [{"regression": "aircraft", "on": "year"}],
+            "encoding": {"x": {"field": "year", "type": "quantitative"}, "y": {"field": "aircraft", "type": "quantitative"}}}
+    with pytest.raises(vegaspecs.CompileError, match=r"^chart 'Trend chart': needs the regression \(vega-regression\) transform"):
+        vegaspecs.compiled(spec)
+    assert vegaspecs.transform_types(written(vegaspecs.with_vega(render.chart_html(SPEC)))["vega"]) == {"geojson", "geopoint", "geoshape"}

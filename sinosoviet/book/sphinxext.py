@@ -27,7 +27,7 @@ from markupsafe import Markup
 from sphinx.util import logging
 
 from sinosoviet.book.pagefonts import add_page_fonts, cached_cut
-from sinosoviet.book.vegaspecs import VEGA_LITE_VERSION, CompileError, with_vega
+from sinosoviet.book.vegaspecs import BUNDLE_SNIPPET, VEGA_LITE_VERSION, CompileError, with_vega
 
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
@@ -47,17 +47,6 @@ logger = logging.getLogger(__name__)
 # calls them; that first drawing was the longest task of a chapter (on a simulated phone about
 # 450-650 ms, with the hint 300-330 ms). Other browsers read a comment.
 COMPILE_HINT = "//# allFunctionsCalledOnLoad\n"
-
-
-# What the pages draw with: Vega and the tooltips vega-embed would give it, at the versions
-# vl-convert 1.9 carries (its bundler finds them by these addresses, offline; another version is a
-# build error). No Vega-Lite and no vega-embed: every chart comes compiled (vegaspecs), and the
-# bundle is 590 kB instead of 895 kB. The names are not `vega`: vl-convert's bundler has one.
-BUNDLE_SNIPPET = """import * as vegaModule from "https://cdn.jsdelivr.net/npm/vega@6.2.0/+esm";
-import { Handler as TooltipHandler } from "https://cdn.jsdelivr.net/npm/vega-tooltip@1.0.0/+esm";
-window.vega = vegaModule;
-window.vegaTooltip = { Handler: TooltipHandler };
-"""
 
 
 def write_bundle(directory: Path) -> Path:
@@ -218,7 +207,7 @@ def tidy_page(app, pagename, templatename, context, doctree) -> None:
         if key in seen or "thebe" in str(script) or "THEBE_JS_URL" in body:
             continue
         if filename in CHART_SCRIPTS and not charts:
-            continue  # a page without charts needs no chart libraries (the bundle is 590 kB)
+            continue  # a page without charts needs no chart libraries (the bundle is 499 kB)
         seen.add(key)
         if filename in (f"_static/{BUNDLE}", BUNDLE):
             # in its place, a few lines that ask for it as soon as the text has painted

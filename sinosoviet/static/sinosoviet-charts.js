@@ -1,5 +1,5 @@
 /* Draws every chart of the page with the vega bundle served from _static.
-   This script is deferred, and the 590 kB bundle is asked for only once the page's text has been
+   This script is deferred, and the 499 kB bundle is asked for only once the page's text has been
    painted (by a few lines in the page's head), so that a phone shows the text first: the bundle
    (Vega and vega-tooltip, an ES module) is then added to the page. A chart is a container, its Vega-Lite spec as inert JSON, a call to `sinosovietEmbed`
    (which the page's head answers as the page is parsed by reserving about the chart's height, so
