@@ -39,16 +39,16 @@ EXPLORER = re.compile(r'(<script type="application/json" class="sinosoviet-explo
 # bundler finds them by these addresses, offline; another version is a build error). Whole Vega
 # also registers the transforms of the packages below, which no chart of the book uses: without
 # them the bundle is 499 kB instead of 590 kB, and the drawings are the same.
-J = "https://cdn.jsdelivr.net/npm/"
-BUNDLE_SNIPPET = f"""import {{ extend, Warn }} from "{J}vega-util@2.1.0/+esm";
-import {{ transforms }} from "{J}vega-dataflow@6.1.0/+esm";
-import * as tx from "{J}vega-transforms@5.1.0/+esm";
-import * as vtx from "{J}vega-view-transforms@5.1.0/+esm";
-import * as encode from "{J}vega-encode@5.1.0/+esm";
-import * as geo from "{J}vega-geo@5.1.0/+esm";
-import {{ View }} from "{J}vega-view@6.1.0/+esm";
-import {{ parse }} from "{J}vega-parser@7.1.0/+esm";
-import {{ Handler as TooltipHandler }} from "{J}vega-tooltip@1.0.0/+esm";
+NPM = "https://cdn.jsdelivr.net/npm/"  # names only: vl-convert resolves them from its own copies
+BUNDLE_SNIPPET = f"""import {{ extend, Warn }} from "{NPM}vega-util@2.1.0/+esm";
+import {{ transforms }} from "{NPM}vega-dataflow@6.1.0/+esm";
+import * as tx from "{NPM}vega-transforms@5.1.0/+esm";
+import * as vtx from "{NPM}vega-view-transforms@5.1.0/+esm";
+import * as encode from "{NPM}vega-encode@5.1.0/+esm";
+import * as geo from "{NPM}vega-geo@5.1.0/+esm";
+import {{ View }} from "{NPM}vega-view@6.1.0/+esm";
+import {{ parse }} from "{NPM}vega-parser@7.1.0/+esm";
+import {{ Handler as TooltipHandler }} from "{NPM}vega-tooltip@1.0.0/+esm";
 extend(transforms, tx, vtx, encode, geo);
 window.vega = {{ View, parse, Warn }};
 window.vegaTooltip = {{ Handler: TooltipHandler }};
