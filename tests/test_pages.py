@@ -39,6 +39,19 @@ def test_book_has_pages():
     assert "index.html" in PAGES and len(PAGES) >= 2, f"book pages found: {PAGES}"
 
 
+def test_the_root_page_sends_the_reader_on_with_a_language_title_and_icon():
+    """index.html, which a host serves for the site's address, is a whole page: language, title,
+    an icon (without one a browser asks for /favicon.ico, which the book has not: a failed request
+    at every visit; its failed and aborted requests are checked with every page's below) and a
+    link for a client that does not follow its refresh."""
+    text = (HTML / "index.html").read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") and '<html lang="en">' in text, text[:200]
+    assert "<title>Soviet Intervention in China, 1923–1941</title>" in text
+    assert '<link rel="icon" href="data:," />' in text
+    target = re.search(r'http-equiv="Refresh" content="0; url=([^"]+)"', text)[1]
+    assert (HTML / target).is_file() and f'<a href="{target}">' in text, target
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_page_loads_nothing_from_other_hosts(page):
     parser = ResourceLinks()

@@ -312,6 +312,37 @@ def page_fonts(app, exception) -> None:
         add_page_fonts(Path(app.outdir))
 
 
+ROOT_PAGE = """<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8" />
+<meta name="viewport" content="width=device-width, initial-scale=1" />
+<title>{title}</title>
+<link rel="icon" href="data:," />
+<meta http-equiv="Refresh" content="0; url={first}" />
+</head>
+<body>
+<p><a href="{first}">{title}</a></p>
+</body>
+</html>
+"""
+
+
+def write_root_page(app, exception) -> None:
+    """The site's root page, index.html, which sends the reader on to the book's first page. Left
+    to sphinx-external-toc, it is a bare refresh tag: no title or language, and no icon, so that a
+    browser asked for /favicon.ico at every visit and logged a failed request (Lighthouse: best
+    practices 96). Its icon is empty: the page is left at once, and the book's own icon, asked
+    for there, would be cut off by the move. Written before that extension looks (it writes only
+    where there is no page)."""
+    if exception is not None or app.builder.format != "html" or app.config.root_doc == "index":
+        return
+    first = f"{app.config.root_doc}{'/index' if app.builder.name == 'dirhtml' else ''}.html"
+    page = ROOT_PAGE.format(lang=html.escape(app.config.language or "en"), first=html.escape(first),
+                            title=html.escape(app.config.html_title or app.config.project))
+    Path(app.outdir, "index.html").write_text(page, encoding="utf-8")
+
+
 def freeze_heap(app=None, env=None) -> list:
     """Move every object alive now out of the cyclic collector's sight (garbage made later is
     still collected). A build keeps its imports, environment and doctrees alive to the end, and
@@ -330,6 +361,7 @@ def setup(app):
     app.connect("builder-inited", add_template_filters)
     app.connect("build-finished", subset_icon_font)
     app.connect("build-finished", page_fonts)
+    app.connect("build-finished", write_root_page, priority=400)  # before sphinx-external-toc's (500)
     app.connect("config-inited", launch_only_from_our_repository)
     app.connect("source-read", check_notebook)
     app.connect("doctree-read", anchor_sources)
