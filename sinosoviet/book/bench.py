@@ -50,7 +50,7 @@ CSV_CHANGE = ("data/aid_deliveries.csv", "ad-001,", ",885,", ",8851,")
 # A shared 2-core machine varies by a second or more from build to build, so cold builds of the
 # floor and of the book alternate, and their medians are compared.
 ROUNDS = 3
-DRAW_LOADS = 3
+DRAW_LOADS = 5
 # Lighthouse's own advice for a score that varies from run to run: the median of several runs
 LIGHTHOUSE_RUNS = 3
 FLOOR_CELL = ("import altair as alt\nimport pandas as pd\n\n"
@@ -108,17 +108,18 @@ def chart_pages(html: Path) -> list[str]:
 def draw_times_ms(html: Path, pages: list[str], loads: int = DRAW_LOADS) -> dict[str, float]:
     """Per page, the median over `loads` cold loads (a fresh browser context, so nothing cached)
     of the milliseconds from navigation start until every chart on the page has drawn, all asked for
-    (window.sinosovietDrawAll) once the page's scripts have run, as print asks for them."""
+    (window.sinosovietDrawAll) once the page's scripts have run, as print asks for them. The pages
+    are taken in turn, so that a busy minute on a shared machine does not fall on all of one
+    page's loads."""
     from playwright.sync_api import sync_playwright
 
     server = serve(html)
-    times = {}
+    runs: dict[str, list[float]] = {page: [] for page in pages}
     try:
         with sync_playwright() as p:
             browser = launch(p)
-            for page in pages:
-                runs = []
-                for _ in range(loads):
+            for _ in range(loads):
+                for page in pages:
                     context = browser.new_context()
                     tab = context.new_page()
                     # once the page is parsed and its scripts have run (DOMContentLoaded), every
@@ -131,13 +132,12 @@ def draw_times_ms(html: Path, pages: list[str], loads: int = DRAW_LOADS) -> dict
                                          ".filter(el => !el.dataset.rendered).map(el => el.id)}))")
                     if drawn["undrawn"]:
                         raise SystemExit(f"{page}: charts not drawn: {', '.join(drawn['undrawn'])}")
-                    runs.append(drawn["ms"])
+                    runs[page].append(drawn["ms"])
                     context.close()
-                times[page] = statistics.median(runs)
             browser.close()
     finally:
         server.shutdown()
-    return times
+    return {page: statistics.median(times) for page, times in runs.items()}
 
 
 def lighthouse(html: Path, pages: list[str], runs: int = LIGHTHOUSE_RUNS) -> dict[str, dict]:
@@ -250,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     touched = timed_build(ROOT, book_out)
     html = book_out / "_build" / "html"
     weights = page_weights(html)
+    draw_load = os.getloadavg()[0]
     draws = draw_times_ms(html, chart_pages(html))
     heaviest = max(draws, key=weights.get)
     slowest = max(draws, key=draws.get)
@@ -274,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
         f"| book, rebuild after touching {notebooks[0].name} | {touched:.1f} |", "",
         f"Heaviest page with charts: `{heaviest}` ({weights[heaviest] / 1000:.0f} kB); every chart drawn after "
         f"{draws[heaviest]:.0f} ms in headless Chromium. Slowest to draw: `{slowest}`, {draws[slowest]:.0f} ms "
-        f"(each the median of {DRAW_LOADS} cold loads).", "",
+        f"(each the median of {DRAW_LOADS} cold loads; load average {draw_load:.1f} when they began).", "",
         f"Shared scripts and stylesheets in `_static`: {shared_scripts(html) / 1000:.0f} kB.", "",
         "| page | kB | charts drawn after (ms) |", "|---|---|---|",
         *[f"| {p} | {w / 1000:.0f} | {draws[p]:.0f} |" if p in draws else f"| {p} | {w / 1000:.0f} | |"
