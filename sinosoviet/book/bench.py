@@ -239,6 +239,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-clone", action="store_true", help="skip the fresh clone (install, make book, CSV change)")
     parser.add_argument("--make-test", action="store_true", help="also time `make test` in the fresh clone")
     args = parser.parse_args(argv)
+    if args.lighthouse_runs < 1:
+        parser.error("--lighthouse-runs: at least 1")
     notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
     load_start = os.getloadavg()[0]
     book_out, floor_out = OUT / "book", OUT / "floor-build"
@@ -286,8 +288,6 @@ def main(argv: list[str] | None = None) -> int:
     lines += [f"Precompressing the built book (.gz and .br, `make book`'s last step): {time.perf_counter() - start:.1f} s.", ""]
     scores: dict[str, dict] = {}
     if not args.no_lighthouse:
-        if args.lighthouse_runs < 1:
-            raise SystemExit("--lighthouse-runs: at least 1")
         scores = lighthouse(html, sorted(weights), args.lighthouse_runs)
         slow = [p for p, r in scores.items() if r["performance"] < BUDGET["performance"]]
         heavy = [p for p, r in scores.items() if r["transfer_bytes"] > BUDGET["transfer_bytes"]]

@@ -60,6 +60,7 @@ LEFT_OUT = {"vega-force": {"force"},
             "vega-regression": {"loess", "regression"}, "vega-voronoi": {"voronoi"},
             "vega-wordcloud": {"wordcloud"}, "vega-crossfilter": {"crossfilter", "resolvefilter"},
             "vega-label": {"label"}}
+LEFT_OUT_PACKAGE = {name: package for package, names in LEFT_OUT.items() for name in names}
 
 
 class CompileError(ValueError):
@@ -106,14 +107,12 @@ def transform_types(node) -> set[str]:
     return own.union(*map(transform_types, node.values()))
 
 
-def drawable(vega: dict, spec: dict) -> dict:
-    """The Vega, if the bundle has every transform it needs."""
-    missing = {name: package for package, names in LEFT_OUT.items() for name in names}
-    needs = sorted(f"{name} ({missing[name]})" for name in transform_types(vega) if name in missing)
+def check_drawable(vega: dict, spec: dict) -> None:
+    """Refuse a chart whose Vega needs a transform the bundle leaves out."""
+    needs = sorted(f"{name} ({LEFT_OUT_PACKAGE[name]})" for name in transform_types(vega) if name in LEFT_OUT_PACKAGE)
     if needs:
         raise CompileError(f"{named(spec)}: needs the {', '.join(needs)} transform, "
                            "which the book's Vega bundle leaves out (sinosoviet.book.vegaspecs.BUNDLE_SNIPPET)")
-    return vega
 
 
 def compiled(spec: dict) -> dict:
@@ -123,7 +122,7 @@ def compiled(spec: dict) -> dict:
     cached = CACHE / f"{made_from}.json"
     if cached.exists():
         result = json.loads(cached.read_text(encoding="utf-8"))
-        drawable(result["vega"], spec)
+        check_drawable(result["vega"], spec)
         return result
     try:
         vega = vl_convert.vegalite_to_vega(spec, vl_version=VEGA_LITE_VERSION)
@@ -132,7 +131,7 @@ def compiled(spec: dict) -> dict:
         raise CompileError(f"{named(spec)}: {reason}") from None
     # the bundle's Vega (6) draws Vega 5 specs, but would warn of the version in each one's $schema
     vega.pop("$schema", None)
-    drawable(vega, spec)
+    check_drawable(vega, spec)
     in_spec = data_paths(spec)
     values = {}
     for data in vega.get("data", []):

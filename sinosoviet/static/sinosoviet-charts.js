@@ -1,13 +1,14 @@
 /* Draws every chart of the page with the vega bundle served from _static.
    This script is deferred, and the 499 kB bundle is asked for only once the page's text has been
    painted (by a few lines in the page's head), so that a phone shows the text first: the bundle
-   (Vega and vega-tooltip, an ES module) is then added to the page. A chart is a container, its Vega-Lite spec as inert JSON, a call to `sinosovietEmbed`
-   (which the page's head answers as the page is parsed by reserving about the chart's height, so
-   that nothing moves when it is drawn: sinosoviet/book/reserve.js) and its Vega, compiled from
-   the spec as the book was built (sinosoviet/book/vegaspecs.py). It is drawn once it comes within a
-   screen's height of the window (IntersectionObserver; without it, every chart is drawn), each in
-   a task of its own, so that a first visit draws only the first screen's charts and the page
-   keeps answering between them; the Explore page's explorers are drawn the same way
+   (Vega and vega-tooltip, an ES module) is then added to the page. A chart is a container, its
+   Vega-Lite spec as inert JSON, a call to `sinosovietEmbed` (which the page's head answers as the
+   page is parsed by reserving about the chart's height, so that nothing moves when it is drawn:
+   sinosoviet/book/reserve.js) and its Vega, compiled from the spec as the book was built
+   (sinosoviet/book/vegaspecs.py). It is drawn once it comes within a screen's height of the
+   window (IntersectionObserver; without it, every chart is drawn), each in a task of its own, so
+   that a first visit draws only the first screen's charts and the page keeps answering between
+   them; the Explore page's explorers are drawn the same way
    (`window.sinosovietDrawWhenNear`, sinosoviet-tables.js). `window.sinosovietDrawAll()` draws
    everything (print, the tests; "beforeprint" too) and returns a promise of their number once each
    has drawn or failed. The same chart may appear twice on a page (as in the single-page print
