@@ -7,8 +7,8 @@ STAMP  := $(VENV)/.installed
 JB     := $(BIN)/jupyter-book
 
 # axe-core, for the accessibility tests, from the npm registry: pinned version and checksum
-AXE_VERSION := 4.12.1
-AXE_SHA256  := 66a8aaa95a8b044a7fd74a5435873bf04ff65a1ca75567c921b7509742085a14
+AXE_VERSION := 4.14.1
+AXE_SHA256  := 29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c
 AXE         := $(VENV)/share/axe-core/axe.min.js
 
 .PHONY: sources book test notebooks pdf fonts bench data-release chromium clean

@@ -189,6 +189,18 @@ def compile_charts(app, pagename, templatename, context, doctree) -> None:
             raise CompileError(f"{pagename}: {error}") from None
 
 
+# myst-nb names the summary of a hidden code cell, which shows "Show code cell source", "Toggle
+# hidden content": a name that is not what it shows, so that a voice-control user who says what
+# they see does not reach it (axe: label-content-name-mismatch). Without it the summary is named
+# by its visible text.
+HIDDEN_CELL_SUMMARY = '<summary aria-label="Toggle hidden content">'
+
+
+def name_summaries_by_what_they_show(app, pagename, templatename, context, doctree) -> None:
+    if "body" in context:
+        context["body"] = context["body"].replace(HIDDEN_CELL_SUMMARY, "<summary>")
+
+
 def tidy_page(app, pagename, templatename, context, doctree) -> None:
     """Drop repeated scripts (Jupyter Book 1 sets up sphinx-togglebutton and sphinx-thebe twice,
     and two `const THEBE_JS_URL` declarations are a console error) and thebe, whose live-code
@@ -356,6 +368,7 @@ def setup(app):
     app.connect("env-updated", freeze_heap)
     app.connect("html-page-context", compile_charts)
     app.connect("html-page-context", tidy_page)
+    app.connect("html-page-context", name_summaries_by_what_they_show)
     app.connect("html-page-context", describe_page)
     app.connect("config-inited", add_static)
     app.connect("builder-inited", add_template_filters)
