@@ -25,10 +25,11 @@ def text(value) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
-def table(frame: pd.DataFrame, headers: dict[str, str], caption: str | None = None, row_ids=None) -> str:
+def table(frame: pd.DataFrame, headers: dict[str, str], caption: str | None = None, row_ids=None,
+          label: str | None = None) -> str:
     """An escaped HTML table of the given columns, in the given order, with readable headers."""
     rows = ([v if isinstance(v, Markup) else text(v) for v in row] for row in frame[list(headers)].itertuples(index=False))
-    return html_table(list(headers.values()), rows, caption, row_ids)
+    return html_table(list(headers.values()), rows, caption, row_ids, label)
 
 
 def life(row) -> str:
@@ -207,8 +208,11 @@ def chronology(events: pd.DataFrame, places: pd.DataFrame, period_id: str) -> HT
                for r in rows.itertuples()],
         sources_list=rows.sources.map(source_links), year=rows.date_start.dt.year)
     columns = {"when_where": "When, where, what kind", "event": "Event", "sources_list": "Sources"}
+    # a year that two periods share (1927) has a table in each: the period tells them apart
+    # (a period's id is pd-<first year>-<last year>)
+    first, last = period_id.split("-")[1:3]
     groups = [f'<div class="sinosoviet-group"><h3>{year}</h3>'
-              f"{table(of_year, columns, f'Events of {year}', row_ids=list(of_year.id))}</div>"
+              f"{table(of_year, columns, f'Events of {year}', row_ids=list(of_year.id), label=f'Events of {year} in the period {first}–{last}')}</div>"
               for year, of_year in rows.groupby("year", sort=True)]
     return HTML(f'<div class="sinosoviet-chronology">{"".join(groups)}</div>')
 
@@ -234,7 +238,8 @@ def claim_block(claim, variants: pd.DataFrame) -> str:
         linked = others.assign(value=others.apply(variant_value, axis=1), source_id=others.source_id.map(source_link),
                                reading=others.accepted.map({True: "accepted", False: ""}))
         out.append(table(linked, {"source_id": "Source", "locator": "Where", "value": "What it says",
-                                  "quote": "In its words", "reading": "The ledger's reading"}))
+                                  "quote": "In its words", "reading": "The ledger's reading"},
+                         label=f"What the sources say: {text(claim.topic)}"))
     out.append("</div>")
     return "".join(out)
 

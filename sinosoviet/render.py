@@ -48,14 +48,16 @@ def tabular_datasets(spec: dict) -> list[tuple[str, list[dict]]]:
     return found
 
 
-def html_table(headers: list[str], rows, caption: str | None = None, row_ids=None) -> str:
+def html_table(headers: list[str], rows, caption: str | None = None, row_ids=None, label: str | None = None) -> str:
     """An escaped HTML table in a focusable wrapper (keyboard users can scroll a wide table).
-    Cells are text, escaped here, or `Markup` built from escaped parts; `row_ids` become anchors."""
+    Cells are text, escaped here, or `Markup` built from escaped parts; `row_ids` become anchors.
+    The wrapper is a region a screen reader lists by its name: `label`, or else the caption; two
+    regions of a page should not share one."""
     head = "".join(f'<th scope="col">{html.escape(str(h))}</th>' for h in headers)
     ids = (f' id="{html.escape(i, quote=True)}"' for i in row_ids) if row_ids is not None else repeat("")
     body = "".join(f"<tr{i}>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>" for i, row in zip(ids, rows))
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    label = html.escape(caption or "Data table", quote=True)
+    label = html.escape(label or caption or "Data table", quote=True)
     return (f'<div class="sinosoviet-table-wrap" tabindex="0" role="region" aria-label="{label}">'
             f'<table class="sinosoviet-data">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>')
 
@@ -119,14 +121,25 @@ def readable_cell(column: str, value):
     return value
 
 
+def chart_title(spec: dict) -> str:
+    """The chart's title as one line ("" for a chart without one)."""
+    title = spec.get("title", "")
+    text = title.get("text", "") if isinstance(title, dict) else title
+    return " ".join(text) if isinstance(text, list) else str(text)
+
+
 def data_table(spec: dict) -> str:
     """The chart's data as escaped HTML tables inside a <details> element."""
     tables = []
     titles = field_titles(spec)
-    for _, rows in tabular_datasets(spec):
+    datasets = tabular_datasets(spec)
+    for number, (_, rows) in enumerate(datasets, start=1):
         columns = list(dict.fromkeys(k for r in rows for k in r))
         headers = [column_label(c, titles) for c in columns]
-        tables.append(html_table(headers, ([readable_cell(c, r.get(c)) for c in columns] for r in rows)))
+        label = f"Data shown in the chart {chart_title(spec)}".rstrip()
+        if len(datasets) > 1:
+            label += f", table {number} of {len(datasets)}"
+        tables.append(html_table(headers, ([readable_cell(c, r.get(c)) for c in columns] for r in rows), label=label))
     if not tables:
         return ""
     return "<details class=\"sinosoviet-chart-data\"><summary>Data shown in this chart</summary>" + "".join(tables) + "</details>"

@@ -94,8 +94,8 @@ class View:
         self.spec.setdefault("datasets", {})[ROWS] = self.rows
 
     def config(self) -> dict:
-        return {"spec": self.spec, "data": ROWS, "noun": self.noun, "filters": [asdict(f) for f in self.filters],
-                "columns": [asdict(c) for c in self.columns]}
+        return {"spec": self.spec, "data": ROWS, "title": self.title, "noun": self.noun,
+                "filters": [asdict(f) for f in self.filters], "columns": [asdict(c) for c in self.columns]}
 
     def html(self) -> str:
         label = html.escape(self.spec.get("description", self.title), quote=True)

@@ -75,11 +75,12 @@ def test_page_renders_offline(visits, page):
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_page_has_no_serious_accessibility_violations(visits, page):
-    """axe-core (from the npm registry) on the rendered page, charts drawn."""
-    serious = [f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} nodes, e.g. {v['nodes'][0]['target']}"
-               for v in visits(page)["violations"] if v["impact"] in ("serious", "critical")]
-    assert not serious, f"{page}: " + "; ".join(serious)
+def test_page_has_no_accessibility_violations(visits, page):
+    """axe-core (from the npm registry) on the rendered page, charts drawn: no violation of any
+    impact (moderate ones too, such as two regions of one name or content outside every landmark)."""
+    found = [f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} nodes, e.g. {v['nodes'][0]['target']}"
+             for v in visits(page)["violations"]]
+    assert not found, f"{page}: " + "; ".join(found)
 
 
 @pytest.mark.parametrize("page", ["notebooks/p1-1923-1927.html", "notebooks/p5-1937-1939.html"])

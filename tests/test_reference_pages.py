@@ -77,6 +77,16 @@ def test_chronology_lists_every_event_by_period_and_year(tables):
     assert 'class="sinosoviet-page-filter"' in html
 
 
+def test_no_two_tables_of_a_page_share_a_name():
+    """A screen reader lists a page's table regions by name: a year two periods share (1927) has
+    a table in each, named by its period, and each claim's table by the claim."""
+    for name in ("chronology", "reading-the-source", "p5-1937-1939"):
+        labels = re.findall(r'role="region" aria-label="([^"]*)"', page(f"notebooks/{name}.html"))
+        repeated = {label for label in labels if labels.count(label) > 1}
+        assert len(labels) > 1 and not repeated, f"{name}: tables named alike: {sorted(repeated)[:5]}"
+    assert 'aria-label="Events of 1927 in the period 1923–1927"' in page("notebooks/chronology.html")
+
+
 def test_data_page_documents_every_column_and_offers_every_table(tables):
     html = page("notebooks/data.html")
     for resource in data.package()["resources"]:

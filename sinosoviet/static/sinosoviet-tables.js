@@ -177,7 +177,7 @@
     var pager = new Pager(explorerPage, draw);
     var box = searchBox("Search these " + config.noun + " ", function (value) { query = value; pager.page = 0; draw(); });
     var wrap = make("div", { "class": "sinosoviet-table-wrap", tabindex: "0", role: "region",
-      "aria-label": "Table of the matching " + config.noun });
+      "aria-label": "Table of the matching " + config.noun + " (" + config.title + ")" });
     var table = make("table", { "class": "sinosoviet-data" });
     var head = make("tr");
     config.columns.forEach(function (c) { head.appendChild(make("th", { scope: "col" }, c.title)); });
