@@ -301,18 +301,25 @@ def place_labels(points: pd.DataFrame, frame: dict, radius) -> pd.DataFrame:
 WIDE_MAP = WIDTH - 40  # px: a map at least this wide shows the labels placed for the notebook's width
 
 
+MAP_LABELS = "map-labels"  # the name of a map's label data, kept out of its data table (render.tabular_datasets)
+
+
 def label_layers(labels: pd.DataFrame) -> list[alt.Chart]:
-    """The placed labels, one text layer per spot around the points and per kind (only those in
-    use); the `wide` ones show only on a map about as wide as the notebook's."""
-    layers = []
-    for (wide, spot, r), rows in labels.groupby(["wide", "spot", "r"], sort=True):
-        _, align, baseline, sx, sy = next(s for s in LABEL_SPOTS if s[0] == spot)
-        gap = float(r) + 3
-        layers.append(alt.Chart(inline_records(records(rows, ["label", "lon", "lat"]))).mark_text(
-            align=align, baseline=baseline, dx=sx * gap, dy=sy * (gap - 2), fontSize=TEXT_SIZE,
-            opacity=alt.ExprRef(f"width >= {WIDE_MAP} ? 1 : 0") if wide else 1).encode(
-            longitude="lon:Q", latitude="lat:Q", text="label:N"))
-    return layers
+    """The placed labels as one text layer (none without labels): each sits at its spot around its
+    point (LABEL_SPOTS), clear of the point's radius; the `wide` ones show only on a map about as
+    wide as the notebook's. Their data are named, inline, and left out of the chart's data table:
+    a drawing aid made from the places, which the table lists."""
+    if labels.empty:
+        return []
+    spots = {name: (align, baseline, sx, sy) for name, align, baseline, sx, sy in LABEL_SPOTS}
+    rows = labels.assign(align=[spots[s][0] for s in labels.spot], baseline=[spots[s][1] for s in labels.spot],
+                         dx=[spots[s][2] * (r + 3) for s, r in zip(labels.spot, labels.r)],
+                         dy=[spots[s][3] * (r + 1) for s, r in zip(labels.spot, labels.r)])
+    values = json.loads(rows[["label", "lon", "lat", "align", "baseline", "dx", "dy", "wide"]].to_json(orient="records"))
+    return [alt.Chart(alt.InlineData(values=values, name=MAP_LABELS)).mark_text(
+        align=alt.ExprRef("datum.align"), baseline=alt.ExprRef("datum.baseline"), dx=alt.ExprRef("datum.dx"),
+        dy=alt.ExprRef("datum.dy"), fontSize=TEXT_SIZE, opacity=alt.ExprRef(f"!datum.wide || width >= {WIDE_MAP} ? 1 : 0")
+    ).encode(longitude="lon:Q", latitude="lat:Q", text="label:N")]
 
 
 def events_map(located: pd.DataFrame, title: str) -> alt.LayerChart:

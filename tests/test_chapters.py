@@ -179,7 +179,7 @@ def test_map_labels_are_not_repeated(slug):
         spec = spec_of(cell)
         if "projection" not in spec:
             continue
-        labels = [r["label"] for layer in text_layers(spec) for r in spec["datasets"][layer["data"]["name"]]]
+        labels = [r["label"] for layer in text_layers(spec) for r in layer["data"]["values"]]
         names = [n for label in labels for n in label.split(", ")]
         assert names, f"{slug}: a map without labels"
         assert len(names) == len(set(names)), f"{slug}: repeated map labels {sorted(names)}"

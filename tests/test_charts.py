@@ -26,6 +26,21 @@ def test_the_base_map_draws_its_countries(tables):
     assert countries >= 20, f"{countries} countries drawn on the base map"
 
 
+def test_a_maps_labels_are_one_layer_and_its_data_table_lists_the_places(tables):
+    """The labels, placed around their points, are drawn by one text layer from data of their own
+    (each label's alignment and offset in its row); the reader's table of the chart's data lists
+    the places once, not the labels' placement as tables of one or two rows."""
+    from sinosoviet.render import data_table
+
+    spec = charts.place_map(tables["events"], tables["places"], "pd-1937-1939", "Places").to_dict()
+    texts = [layer for layer in spec["layer"] if layer["mark"]["type"] == "text"]
+    assert len(texts) == 1 and texts[0]["data"]["name"] == charts.MAP_LABELS
+    labels = texts[0]["data"]["values"]
+    assert len(labels) >= 8 and {row["align"] for row in labels} <= {"left", "right", "center"}
+    shown = data_table(spec)
+    assert shown.count("<table") == 1 and "pl-lanzhou" in shown, "the map's data table is not its places"
+
+
 def colour_encodings(spec):
     """Every colour encoding in a spec, layers and panels included."""
     if isinstance(spec, dict):
