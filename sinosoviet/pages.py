@@ -212,7 +212,8 @@ def chronology(events: pd.DataFrame, places: pd.DataFrame, period_id: str) -> HT
     # (a period's id is pd-<first year>-<last year>)
     first, last = period_id.split("-")[1:3]
     groups = [f'<div class="sinosoviet-group"><h3>{year}</h3>'
-              f"{table(of_year, columns, f'Events of {year}', row_ids=list(of_year.id), label=f'Events of {year} in the period {first}–{last}')}</div>"
+              + table(of_year, columns, f"Events of {year}", row_ids=list(of_year.id),
+                      label=f"Events of {year} in the period {first}–{last}") + "</div>"
               for year, of_year in rows.groupby("year", sort=True)]
     return HTML(f'<div class="sinosoviet-chronology">{"".join(groups)}</div>')
 

@@ -139,7 +139,8 @@ def data_table(spec: dict) -> str:
         label = f"Data shown in the chart {chart_title(spec)}".rstrip()
         if len(datasets) > 1:
             label += f", table {number} of {len(datasets)}"
-        tables.append(html_table(headers, ([readable_cell(c, r.get(c)) for c in columns] for r in rows), label=label))
+        cells = ([readable_cell(c, r.get(c)) for c in columns] for r in rows)
+        tables.append(html_table(headers, cells, label=label))
     if not tables:
         return ""
     return "<details class=\"sinosoviet-chart-data\"><summary>Data shown in this chart</summary>" + "".join(tables) + "</details>"
