@@ -51,11 +51,12 @@ def themed(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     return chart.configure(**THEME)
 
 
-def inline_records(frame: pd.DataFrame) -> alt.InlineData:
+def inline_records(frame: pd.DataFrame, name: str | None = None) -> alt.InlineData:
     """A frame as inline records with null for a missing value (Altair's own sanitizer leaves NaN,
     which is not JSON); Altair moves them to top-level "datasets" under a content hash, so the
-    same data give the same spec."""
-    return alt.InlineData(values=json.loads(frame.to_json(orient="records", date_format="iso", force_ascii=False)))
+    same data give the same spec. Named, they stay inline under that name."""
+    values = json.loads(frame.to_json(orient="records", date_format="iso", force_ascii=False))
+    return alt.InlineData(values=values, name=name) if name else alt.InlineData(values=values)
 
 
 def records(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -315,8 +316,8 @@ def label_layers(labels: pd.DataFrame) -> list[alt.Chart]:
     rows = labels.assign(align=[spots[s][0] for s in labels.spot], baseline=[spots[s][1] for s in labels.spot],
                          dx=[spots[s][2] * (r + 3) for s, r in zip(labels.spot, labels.r)],
                          dy=[spots[s][3] * (r + 1) for s, r in zip(labels.spot, labels.r)])
-    values = json.loads(rows[["label", "lon", "lat", "align", "baseline", "dx", "dy", "wide"]].to_json(orient="records"))
-    return [alt.Chart(alt.InlineData(values=values, name=MAP_LABELS)).mark_text(
+    drawn = rows[["label", "lon", "lat", "align", "baseline", "dx", "dy", "wide"]]
+    return [alt.Chart(inline_records(drawn, MAP_LABELS)).mark_text(
         align=alt.ExprRef("datum.align"), baseline=alt.ExprRef("datum.baseline"), dx=alt.ExprRef("datum.dx"),
         dy=alt.ExprRef("datum.dy"), fontSize=TEXT_SIZE, opacity=alt.ExprRef(f"!datum.wide || width >= {WIDE_MAP} ? 1 : 0")
     ).encode(longitude="lon:Q", latitude="lat:Q", text="label:N")]

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from conftest import HTML, book_pages
 from sinosoviet import data
 from sinosoviet.book import sources
 
@@ -225,11 +226,9 @@ def test_the_unreliable_check_counts_an_active_row_and_skips_a_withdrawn_one():
 def test_no_page_links_to_a_mirror_or_a_site_named_in_passing():
     """Every link of the built book goes to a work, not to a host that copies others' texts (the
     list above) and not to a site's bare front page (unless the site is the work a source names):
-    a footnote that says where a text was read
-    ("as reproduced at golden.com") names the site without linking it, as it would in print. (The
-    MyST `linkify` extension once turned every such name into a link; it is off.)"""
-    from conftest import HTML, book_pages
-
+    a footnote that says where a text was read ("as reproduced at golden.com") names the site
+    without linking it, as it would in print. (MyST's `linkify` once made every such name a link;
+    it is off.)"""
     hosts = noncanonical_hosts()
     # a work that is a whole site (an online edition) is cited by its front page
     works = {str(url) for url in data.load("sources").url.dropna()}
@@ -242,6 +241,6 @@ def test_no_page_links_to_a_mirror_or_a_site_named_in_passing():
             host = (parts.hostname or "").removeprefix("www.")
             if host in hosts or f"www.{host}" in hosts:
                 found.append(f"{page}: {url} ({hosts.get(host) or hosts[f'www.{host}']})")
-            elif parts.path in ("", "/") and not parts.query and url not in works and "creativecommons" not in host:
+            elif parts.path in ("", "/") and not parts.query and url not in works:
                 found.append(f"{page}: {url} (a site's front page)")
     assert not found, f"{len(found)} links to mirrors or front pages: {found[:8]}"
