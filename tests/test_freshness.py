@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from sinosoviet.book import notebooks
@@ -52,3 +53,14 @@ def test_a_broken_row_stops_the_build_with_the_loaders_message(clone):
     assert out.returncode == 1
     assert "aid_deliveries.csv, line 3, column 'quantity_best', value 'nine hundred': not an integer" in out.stderr
     assert (clone / "notebooks" / "p5-1937-1939.ipynb").read_bytes() == before
+
+
+def test_a_stored_error_output_is_found_and_only_then_the_notebook_is_parsed():
+    from sinosoviet.book.sphinxext import error_outputs
+
+    cells = [nbformat.v4.new_code_cell("1"), nbformat.v4.new_code_cell("1 / 0")]
+    cells[1].outputs = [nbformat.v4.new_output("error", ename="ZeroDivisionError", evalue="division by zero", traceback=[])]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    assert error_outputs(nbformat.writes(nb)) == [1]
+    cells[1].outputs = [nbformat.v4.new_output("stream", name="stderr", text="an error")]
+    assert error_outputs(nbformat.writes(nb)) == []

@@ -27,6 +27,9 @@ RANGES = next(ranges for stem, _, _, ranges in fonts.FACES if stem == STEM)
 CACHE = Path(sys.prefix) / "share" / "sinosoviet-fonts"
 MARK = "sinosoviet-page-font"
 BLOCK = re.compile(rf'<style id="{MARK}">.*?</style>\n', re.S)
+# the face's characters as one class, so that a page (up to 450 kB) is scanned by the regex engine
+# rather than character by character in Python (25 ms a build, measured)
+IN_FACE = re.compile("[" + "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in RANGES) + "]")
 
 
 def cached_cut(source, cached: Path, options, **wanted) -> Path:
@@ -48,7 +51,7 @@ def cached_cut(source, cached: Path, options, **wanted) -> Path:
 
 def page_characters(markup: str) -> str:
     """The page's characters of the CJK face, its charts' and explorers' data included."""
-    return "".join(sorted(char for char in set(markup) if fonts.in_ranges(char, RANGES)))
+    return "".join(sorted(set(IN_FACE.findall(markup))))
 
 
 @functools.cache

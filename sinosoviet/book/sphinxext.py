@@ -85,8 +85,11 @@ def add_static(app, config) -> None:
     config.html_context = {"default_mode": "auto", **(config.html_context or {})}
 
 
-def error_outputs(path: Path) -> list[int]:
-    nb = json.loads(path.read_text(encoding="utf-8"))
+def error_outputs(notebook_json: str) -> list[int]:
+    """The cells of a notebook, given as its JSON text, that store an error output."""
+    if '"error"' not in notebook_json:  # an error output names its type so: the rest are not parsed again
+        return []
+    nb = json.loads(notebook_json)
     return [i for i, cell in enumerate(nb.get("cells", []))
             if any(o.get("output_type") == "error" for o in cell.get("outputs", []))]
 
@@ -94,7 +97,7 @@ def error_outputs(path: Path) -> list[int]:
 def check_notebook(app, docname, source) -> None:
     path = Path(app.env.doc2path(docname))
     if path.suffix == ".ipynb":
-        for index in error_outputs(path):
+        for index in error_outputs(source[0]):
             logger.warning(f"{path}: cell {index} has a stored error output; re-run the notebook", location=docname)
 
 
