@@ -18,6 +18,8 @@ def test_no_built_page_links_to_another_projects_repository():
         assert "executablebooks/jupyter-book" not in text, f"{page} links to Jupyter Book's own repository"
         assert "mybinder.org/v2" not in text and "colab.research.google.com/github" not in text, \
             f"{page} has a launch button although no repository is set"
+        assert "binder-examples/" not in text and "x-thebe-config" not in text, \
+            f"{page} carries sphinx-thebe's settings, which name its default Binder repository"
 
 
 def options_after(url: str) -> dict:

@@ -204,10 +204,16 @@ def name_summaries_by_what_they_show(app, pagename, templatename, context, doctr
         context["body"] = context["body"].replace(HIDDEN_CELL_SUMMARY, "<summary>")
 
 
+# sphinx-thebe writes its settings into every page: a Binder repository (binder-examples/…, its
+# default, someone else's project) and a kernel name, read only by the thebe loader dropped below
+THEBE_PAGE_CONFIG = re.compile(r'\s*<script type="text/x-thebe-config">.*?</script>\s*<script>kernelName = [^<]*</script>', re.S)
+
+
 def tidy_page(app, pagename, templatename, context, doctree) -> None:
     """Drop repeated scripts (Jupyter Book 1 sets up sphinx-togglebutton and sphinx-thebe twice,
     and two `const THEBE_JS_URL` declarations are a console error) and thebe, whose live-code
-    loader would fetch from unpkg: readers run notebooks through the launch buttons instead.
+    loader would fetch from unpkg, with its settings: readers run notebooks through the launch
+    buttons instead.
     A page without charts loads no chart script; a page with charts loads sinosoviet-charts.js, and
     its head reserves each chart's height as the page is parsed and asks for the vega bundle once
     the text has painted. Every script with a file is deferred (the search page's own, which
@@ -239,6 +245,8 @@ def tidy_page(app, pagename, templatename, context, doctree) -> None:
                             if not any(name in str(getattr(css, "filename", css)) for name in unused)]
     context["script_files"] = [js for js in context["script_files"]
                                if not any(name in str(getattr(js, "filename", js) or "") for name in unused)]
+    if "body" in context:
+        context["body"] = THEBE_PAGE_CONFIG.sub("", context["body"])
     if "body" in context and app.builder.name == "singlehtml":
         # citations and the generated tables link to the bibliography page, which in the
         # single-page (print) build is a part of this very page
