@@ -104,8 +104,7 @@ def transform_types(node) -> set[str]:
     if not isinstance(node, dict):
         return set()
     own = {t["type"] for t in node.get("transform", []) if isinstance(t, dict) and "type" in t}
-    # a data set's inline values hold rows, not transforms: not walked (most of a map's spec)
-    return own.union(*(transform_types(value) for key, value in node.items() if key != "values"))
+    return own.union(*map(transform_types, node.values()))
 
 
 def check_drawable(vega: dict, spec: dict) -> None:
