@@ -226,7 +226,7 @@ def test_the_unreliable_check_counts_an_active_row_and_skips_a_withdrawn_one():
 def test_no_page_links_to_a_mirror_or_a_site_named_in_passing():
     """Every link of the built book goes to a work, not to a host that copies others' texts (the
     list above) and not to a site's bare front page (unless the site is the work a source names):
-    a footnote that says where a text was read ("as reproduced at golden.com") names the site
+    a footnote that names a site in passing ("liquisearch.com, \"28 Bolsheviks\"") names it
     without linking it, as it would in print. (MyST's `linkify` once made every such name a link;
     it is off.)"""
     hosts = noncanonical_hosts()

@@ -247,11 +247,11 @@ def tidy_page(app, pagename, templatename, context, doctree) -> None:
                                if not any(name in str(getattr(js, "filename", js) or "") for name in unused)]
     if "body" in context:
         context["body"] = THEBE_PAGE_CONFIG.sub("", context["body"])
-    if "body" in context and app.builder.name == "singlehtml":
-        # citations and the generated tables link to the bibliography page, which in the
-        # single-page (print) build is a part of this very page
-        context["body"] = context["body"].replace('href="bibliography.html#', 'href="#').replace(
-            f'href="#document-{BIBLIOGRAPHY}#', 'href="#')
+        if app.builder.name == "singlehtml":
+            # citations and the generated tables link to the bibliography page, which in the
+            # single-page (print) build is a part of this very page
+            context["body"] = context["body"].replace('href="bibliography.html#', 'href="#').replace(
+                f'href="#document-{BIBLIOGRAPHY}#', 'href="#')
 
 
 def without_scripts(markup: str, *names: str) -> Markup:
